@@ -1,0 +1,3 @@
+"""speckit: the deterministic compiler for spec-driven development documents."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from speckit.cli import main
+
+main()

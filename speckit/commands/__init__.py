@@ -1,0 +1,28 @@
+"""One module per command family; each imports its stage inside the command function."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from speckit.config import Config
+from speckit.discover import Target
+from speckit.model import Feature
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file (default: speckit.yaml or [tool.speckit] in pyproject.toml, found upwards).",
+)
+
+
+def load_config(config_path: Path | None) -> Config:
+    from speckit import config
+
+    return config.load(path=config_path)
+
+
+def read(target: Target) -> Feature:
+    from speckit.parse import load_document, load_feature
+
+    return load_document(target.document) if target.document else load_feature(target.folder)

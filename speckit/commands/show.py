@@ -1,0 +1,37 @@
+"""``speckit show`` and ``speckit schema``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from speckit.commands import config_option, load_config, read
+
+
+@click.command("show")
+@click.argument("feature")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@config_option
+def show_command(feature: str, fmt: str, config_path: Path | None) -> None:
+    """Compile FEATURE (a folder, a document, or a number or slug under the specs root) and print
+    its model: a readable summary, or the whole model as JSON."""
+    from speckit.discover import resolve
+
+    config = load_config(config_path)
+    model = read(resolve(feature, config))
+    if fmt == "json":
+        click.echo(model.model_dump_json(indent=2))
+    else:
+        from speckit.report.summary import summary
+
+        click.echo(summary(model))
+
+
+@click.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of 'speckit show --format json' (versioned)."""
+    from speckit.model import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2))

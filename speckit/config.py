@@ -1,0 +1,177 @@
+"""Configuration: ``speckit.yaml`` or ``[tool.speckit]`` in ``pyproject.toml``, validated into one
+pydantic Config. A bad file is an input error that names the key and its line.
+
+The YAML reader (ruamel.yaml) is imported only when a speckit.yaml exists: the commit hook should
+not pay ~40 ms for a file that is not there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from speckit.errors import InputError
+
+CONFIG_NAMES = ("speckit.yaml", ".speckit.yaml")
+RuleLevel = Literal["error", "warning", "info", "off"]
+
+VAGUE_WORDS = [
+    "fast", "quick", "quickly", "easy", "easily", "simple", "simply", "intuitive", "user-friendly",
+    "seamless", "seamlessly", "robust", "efficient", "efficiently", "scalable", "responsive",
+    "performant", "reasonable", "appropriate", "several", "many", "soon", "secure", "smooth",
+]
+IMPLEMENTATION_WORDS = [
+    "react", "vue", "angular", "svelte", "next.js", "django", "flask", "fastapi", "rails", "spring",
+    "express", "postgres", "postgresql", "mysql", "mongodb", "redis", "sqlite", "dynamodb", "kafka",
+    "graphql", "rest api", "endpoint", "database table", "sql", "json", "kubernetes", "docker",
+    "lambda", "microservice", "orm", "css", "html",
+]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InvestConfig(_Section):
+    max_tasks: int = Field(15, ge=1, description="invest/small: most tasks one story may have")
+    max_scenarios: int = Field(8, ge=1, description="invest/small: most acceptance scenarios per story")
+    vague_words: list[str] = Field(default_factory=lambda: list(VAGUE_WORDS))
+    implementation_words: list[str] = Field(default_factory=lambda: list(IMPLEMENTATION_WORDS))
+
+
+class Config(_Section):
+    specs_root: str = Field("specs", description="folder that holds the feature folders")
+    rules: dict[str, RuleLevel] = Field(default_factory=dict, description="rule id -> severity or off")
+    invest: InvestConfig = Field(default_factory=InvestConfig)
+    leftover_patterns: list[str] = Field(default_factory=list, description="extra template-leftover regexes")
+    mandatory_sections: list[str] = Field(
+        default_factory=lambda: ["User Scenarios", "Requirements", "Success Criteria"],
+        description="spec/missing-section: headings a spec must have (matched as words)",
+    )
+    cache: bool = Field(True, description="keep parsed results in .speckit/cache/")
+    technical_context: list[str] = Field(
+        default_factory=lambda: [
+            "Language/Version", "Primary Dependencies", "Storage", "Testing", "Target Platform",
+            "Project Type", "Performance Goals", "Constraints", "Scale/Scope",
+        ],
+        description="keys that 'speckit plan' writes into a plan's Technical Context",
+    )
+    gates: list[str] = Field(
+        default_factory=lambda: ["Constitution Check (Automated)", "Design Review Gate (HITL Required)"],
+        description="approval gates that 'speckit plan' adds to a new plan",
+    )
+
+    # Not read from the file: where it came from.
+    root: Path = Field(Path("."), exclude=True)
+    source: Path | None = Field(None, exclude=True)
+    digest: str = Field("", exclude=True, description="hash of the config text, for cache keys")
+
+    @property
+    def specs_path(self) -> Path:
+        return (self.root / self.specs_root).resolve() if not Path(self.specs_root).is_absolute() else Path(self.specs_root)
+
+
+def repo_root(start: Path) -> Path:
+    """The git top level above ``start``, else ``start`` itself."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def find_config(start: Path) -> Path | None:
+    start = start.resolve()
+    top = repo_root(start)
+    for folder in (start, *start.parents):
+        for name in (*CONFIG_NAMES, "pyproject.toml"):
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or b"[tool.speckit" in candidate.read_bytes()):
+                return candidate
+        if folder == top:
+            break
+    return None
+
+
+def load(start: Path | None = None, path: Path | None = None) -> Config:
+    """Find and read the configuration; defaults when there is none."""
+    start = (start or Path.cwd()).resolve()
+    path = path or find_config(start)
+    if path is None:
+        config = Config()
+        root = repo_root(start)
+        return config.model_copy(update={"root": root})
+    data, lines, text = _read(path)
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        line = _line_of(lines, first["loc"])
+        where = f"{path}:{line}" if line else str(path)
+        raise InputError(f"{where}: bad config key '{key}': {first['msg']}") from None
+    return config.model_copy(update={"root": path.parent.resolve(), "source": path,
+                                     "digest": hashlib.sha256(text.encode()).hexdigest()[:16]})
+
+
+def _read(path: Path) -> tuple[dict[str, Any], Any, str]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read config ({error})") from None
+    if path.name == "pyproject.toml":
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise InputError(f"{path}: not valid TOML ({error})") from None
+        section = data.get("tool", {}).get("speckit", {})
+        if not isinstance(section, dict):
+            raise InputError(f"{path}: [tool.speckit] must be a table")
+        return section, None, text
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="rt").load(text)
+    except YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise InputError(f"{where}: not valid YAML ({problem})") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: the config must be a mapping of keys to values")
+    return _plain(data), data, text
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of a key in a ruamel round-trip mapping, following ``loc`` as far as it goes."""
+    line = None
+    for key in loc:
+        lc = getattr(node, "lc", None)
+        if lc is None:
+            break
+        try:
+            position = lc.key(key) if isinstance(key, str) else lc.item(key)
+        except (KeyError, IndexError, TypeError):
+            break
+        line = position[0] + 1
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+    return line

@@ -1,0 +1,175 @@
+"""Documents on disk -> a Feature model. Reading is the only place that raises (InputError) here:
+content that does not fit yields diagnostics and the best model that can be made."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from speckit.errors import InputError
+from speckit.model import Checklist, Diagnostic, Feature, FeatureRef, Plan, Spec, Task, TaskList
+from speckit.parse import blocks
+from speckit.parse.common import diag
+
+DOCUMENTS = ("spec.md", "plan.md", "tasks.md")
+KIND_BY_TITLE = (
+    ("spec", re.compile(r"^#\s*(?:Feature Specification|Specification|機能仕様|功能规范|Spécification)", re.I | re.M)),
+    ("plan", re.compile(r"^#?\s*(?:Implementation Plan|Plan\b|実装計画|实施计划)", re.I | re.M)),
+    ("tasks", re.compile(r"^#\s*(?:Tasks|Task List|タスク|任务)", re.I | re.M)),
+    ("checklist", re.compile(r"^#\s*.*Checklist", re.I | re.M)),
+)
+NUMBER_PREFIX = re.compile(r"^(\d{3,}|\d{8}(?:-\d{6})?|\d{14}|SPEC-[0-9a-f]+|SPEC-\d+)(?=[-_]|$)", re.I)
+
+
+def read_text(path: Path) -> str:
+    """Read a document as text: UTF-8 (a BOM is accepted) or UTF-16 with a BOM.
+
+    Raises InputError naming the path (and the byte offset for bytes that are not UTF-8).
+    """
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a document") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise InputError(f"{path}: not valid UTF-16 at byte {error.start}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        offset = error.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        raise InputError(f"{path}: not valid UTF-8 at byte offset {offset} (byte 0x{data[offset]:02x})") from None
+
+
+def kind_of(path: Path, text: str | None = None) -> str:
+    """A document's kind from its file name, else from its title."""
+    name = path.name.lower()
+    if path.parent.name == "checklists":
+        return "checklist"
+    for kind in ("spec", "plan", "tasks"):
+        if name == f"{kind}.md" or re.search(rf"(?<![a-z]){kind}(?![a-z])", name):
+            return kind
+    if name == "task.md":
+        return "tasks"
+    if text is not None:
+        head = text[:2000]
+        for kind, pattern in KIND_BY_TITLE:
+            if pattern.search(head):
+                return kind
+    return "other"
+
+
+def feature_ref(folder: Path) -> FeatureRef:
+    match = NUMBER_PREFIX.match(folder.name)
+    return FeatureRef(id=folder.name, path=str(folder), number=match.group(1) if match else None)
+
+
+def is_feature_dir(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in DOCUMENTS)
+
+
+def load_feature(folder: Path) -> Feature:
+    """Read every document of a feature folder. Raises InputError when none can be found or read."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a directory")
+    paths = [folder / name for name in DOCUMENTS if (folder / name).exists()]
+    checklists = sorted((folder / "checklists").glob("*.md")) if (folder / "checklists").is_dir() else []
+    if not paths:
+        raise InputError(f"{folder}: no spec.md, plan.md or tasks.md here")
+    return build_feature(feature_ref(folder), [(p, None) for p in paths + checklists])
+
+
+def load_document(path: Path) -> Feature:
+    """Read one document on its own; its kind comes from its name or its title."""
+    text = read_text(path)
+    kind = kind_of(path, text)
+    if kind == "other":
+        raise InputError(f"{path}: cannot tell whether this is a spec, plan or tasks document (name it spec.md, plan.md or tasks.md)")
+    return build_feature(feature_ref(path.parent), [(path, kind)], texts={path: text})
+
+
+def build_feature(ref: FeatureRef, paths: list[tuple[Path, str | None]], texts: dict[Path, str] | None = None) -> Feature:
+    spec: Spec | None = None
+    plan: Plan | None = None
+    task_list: TaskList | None = None
+    tasks: list[Task] = []
+    checklists: list[Checklist] = []
+    diagnostics: list[Diagnostic] = []
+    read: list[tuple[Path, str, str]] = []
+    for path, kind in paths:
+        text = texts[path] if texts and path in texts else read_text(path)
+        read.append((path, kind or kind_of(path, text), text))
+    # The spec goes first: its requirement-id prefixes tell the tasks extractor what a reference is.
+    read.sort(key=lambda entry: ("spec", "plan", "tasks", "checklist", "other").index(entry[1]))
+    for path, kind, text in read:
+        name = str(path)
+        parsed = blocks.parse(text)
+        diagnostics.extend(_structure_diagnostics(parsed, name))
+        if kind == "spec":
+            from speckit.parse import spec as spec_parser
+
+            spec, found = spec_parser.extract(parsed, name)
+        elif kind == "plan":
+            from speckit.parse import plan as plan_parser
+
+            plan, found = plan_parser.extract(parsed, name)
+        elif kind == "tasks":
+            from speckit.parse import tasks as tasks_parser
+
+            task_list, tasks, found = tasks_parser.extract(parsed, name, _prefixes(spec))
+        else:
+            from speckit.parse import checklist as checklist_parser
+
+            checklists.append(checklist_parser.extract(parsed, name))
+            found = []
+        diagnostics.extend(found)
+    return Feature(
+        feature=ref,
+        spec=spec,
+        plan=plan,
+        task_list=task_list,
+        tasks=tasks,
+        checklists=checklists,
+        documents=[str(path) for path, _, _ in read],
+        diagnostics=diagnostics,
+    )
+
+
+def _prefixes(spec: Spec | None) -> tuple[str, ...]:
+    if spec is None:
+        return ()
+    return tuple({r.id.rsplit("-", 1)[0] for r in spec.requirements + spec.success_criteria})
+
+
+def _structure_diagnostics(parsed: blocks.Parsed, path: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for first, last in parsed.flattened:
+        out.append(
+            diag("parse/too-deep", f"nesting deeper than {blocks.MAX_DEPTH} levels on lines {first}-{last}: "
+                 "read as if written at that depth", path, first,
+                 hint="flatten the nesting; content was kept, its structure below that depth was not")
+        )
+    if not any(s.level for s in parsed.sections()[1:]) and len(parsed.lines) > 5:
+        out.append(
+            diag("parse/no-headings", "no Markdown headings: is this a copy of a rendered page?", path, 1,
+                 hint="run 'speckit import FILE -o plan.md' to rebuild the Markdown")
+        )
+    return out
+
+
+def walk_features(root: Path) -> list[Path]:
+    """Feature folders under ``root``, sorted; symlinked folders are not followed (no loops)."""
+    found: list[Path] = []
+    for current, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "build", "checklists", "contracts"))
+        if any(name in files for name in DOCUMENTS):
+            found.append(Path(current))
+    return found

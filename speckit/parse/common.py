@@ -1,0 +1,172 @@
+"""Pieces every extractor shares: metadata lines, markers, leftovers, titles, file paths."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from speckit.model import Diagnostic, Heading, Marker, Paragraph
+from speckit.parse.blocks import Item, ListBlock, Para, Parsed, Quote, Section, strip_comments
+
+META = re.compile(r"^\s*(?:\*\*|__)([^*_\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*(.*)$")
+NEEDS_CLARIFICATION = re.compile(r"\[NEEDS CLARIFICATION(?:\s*[:：]\s*([^\]\n]*))?\]", re.I)
+LEFTOVER_PATTERNS = (
+    r"\[(?:DATE|FEATURE NAME|FEATURE|PROJECT_NAME|PROJECT NAME|###-feature-name|BRANCH|link)\]",
+    r"\[(?:e\.g\.|eg\.|for example|if applicable)[^\]\n]*\]",
+    r"\$ARGUMENTS",
+    r"(?<![\w-])T?XXX(?![\w-])",
+    r"ACTION REQUIRED",
+    r"\[(?:Brief Title|Describe[^\]\n]*|Entity \d[^\]\n]*|Boundary condition[^\]\n]*|"
+    r"Error scenario[^\]\n]*|specific capability[^\]\n]*|key capability[^\]\n]*|"
+    r"Measurable metric[^\]\n]*|initial state|action|expected outcome|"
+    r"What the entity represents[^\]\n]*|Explain the value[^\]\n]*|REMOVE IF UNUSED[^\]\n]*)\]",
+)
+LEFTOVER = re.compile("|".join(f"(?:{p})" for p in LEFTOVER_PATTERNS))
+TITLE_PREFIX = re.compile(
+    r"^(?:Feature Specification|Implementation Plan|Tasks|Task List|Specification Quality Checklist|"
+    r"Feature|Spec|Plan)\s*[:：—–-]\s*",
+    re.I,
+)
+_EXTENSIONS = (
+    "py|pyi|ts|tsx|js|jsx|mjs|cjs|json|md|mdx|yaml|yml|toml|ini|cfg|sql|sh|bash|go|rs|java|kt|swift|"
+    "rb|php|cs|c|h|cpp|hpp|vue|svelte|css|scss|html|txt|csv|xml|proto|graphql|dart|lock|env|log|tf|"
+    "svg|png|tgz|zip|gradle|ex|exs|lua|r|scala"
+)
+FILE_PATH = re.compile(
+    rf"(?<![\w/.@:-])((?:\.{{0,2}}/)?(?:[\w@.\-\[\]+]+/)+[\w@.\-\[\]+]*[\w\]]|[\w\-.]+\.(?:{_EXTENSIONS}))(?![\w/-])"
+)
+
+
+def metadata(text: str) -> Iterator[tuple[str, str]]:
+    """``**Key**: value`` lines, also several on one line joined by ``|`` as Spec Kit's plan does."""
+    for raw in text.split("\n"):
+        parts = raw.split(" | ") if raw.count("**") >= 4 and " | " in raw else [raw]
+        for part in parts:
+            match = META.match(part)
+            if match:
+                yield match.group(1).strip(), match.group(2).strip().rstrip("\\").strip()
+
+
+def clean(text: str) -> str:
+    """Inline source -> readable text: comments, emphasis markers and hard breaks removed."""
+    text = strip_comments(text)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    return re.sub(r"[ \t]*\\?\n[ \t]*", " ", text).strip()
+
+
+def title_of(parsed: Parsed) -> tuple[str | None, int]:
+    for section in parsed.root.children:
+        if section.level == 1:
+            return TITLE_PREFIX.sub("", section.title).strip() or section.title, section.line
+    first = parsed.root.children[0] if parsed.root.children else None
+    return (first.title, first.line) if first else (None, 1)
+
+
+def document_metadata(parsed: Parsed) -> dict[str, str]:
+    """Metadata lines before the first second-level heading, plus simple front matter."""
+    out: dict[str, str] = {}
+    if parsed.front_matter:
+        for raw in parsed.front_matter.split("\n"):
+            key, sep, value = raw.partition(":")
+            if sep and key.strip() and not raw.startswith((" ", "\t", "-")):
+                out[key.strip()] = value.strip().strip("'\"")
+    sections = [parsed.root]
+    h1 = [s for s in parsed.root.children if s.level == 1]
+    if h1:
+        sections.append(h1[0])
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, Para):
+                for key, value in metadata(block.text):
+                    out.setdefault(key, value)
+    return out
+
+
+def outline(parsed: Parsed) -> list[Heading]:
+    return [
+        Heading(line=s.line, end_line=s.end_line, level=s.level, title=_full_title(s))
+        for s in parsed.sections()[1:]
+    ]
+
+
+def _full_title(section: Section) -> str:
+    return section.title if section.number is None else f"{section.number} {section.title}"
+
+
+def markers(
+    parsed: Parsed, stories: list[tuple[str, int, int]] | None = None, leftovers: re.Pattern[str] = LEFTOVER
+) -> list[Marker]:
+    """Open clarification markers and template leftovers, outside code (leftovers: comments too)."""
+    out: list[Marker] = []
+    for number, line in enumerate(parsed.lines, start=1):
+        if number in parsed.code_lines or ("[" not in line and "$" not in line and "X" not in line):
+            continue
+        in_comment = number in parsed.comment_lines
+        story = _story_at(stories, number)
+        if not in_comment:
+            for match in NEEDS_CLARIFICATION.finditer(line):
+                out.append(
+                    Marker(
+                        line=number, end_line=number, kind="clarification", column=match.start() + 1,
+                        text=(match.group(1) or "").strip(), story=story,
+                    )
+                )
+        for match in leftovers.finditer(line):
+            if in_comment and "ACTION REQUIRED" not in match.group(0):
+                continue
+            out.append(
+                Marker(line=number, end_line=number, kind="leftover", column=match.start() + 1,
+                       text=match.group(0), story=story)
+            )
+    return out
+
+
+def _story_at(stories: list[tuple[str, int, int]] | None, line: int) -> str | None:
+    for story_id, start, end in stories or ():
+        if start <= line <= end:
+            return story_id
+    return None
+
+
+def section_items(section: Section, deep: bool = True) -> list[tuple[Item, bool]]:
+    """List items of a section (and its subsections when ``deep``), with whether nested."""
+    out: list[tuple[Item, bool]] = []
+    for owner in section.walk() if deep else [section]:
+        stack: list[tuple[object, bool]] = [(b, False) for b in reversed(owner.blocks)]
+        while stack:
+            block, nested = stack.pop()
+            if isinstance(block, ListBlock):
+                stack.extend((item, nested) for item in reversed(block.items))
+            elif isinstance(block, Item):
+                out.append((block, nested))
+                stack.extend((child, True) for child in reversed(block.blocks))
+            elif isinstance(block, Quote):
+                stack.extend((child, nested) for child in reversed(block.blocks))
+    return out
+
+
+def paragraphs(section: Section) -> list[Paragraph]:
+    return [
+        Paragraph(line=b.line, end_line=b.end_line, text=clean(b.text))
+        for b in section.blocks
+        if isinstance(b, Para) and clean(b.text)
+    ]
+
+
+def files_in(text: str) -> list[str]:
+    """File paths named in a task's text: ``src/models/user.py``, ``package.json``."""
+    found: list[str] = []
+    for match in FILE_PATH.finditer(text.replace("`", " ")):
+        path = match.group(1).rstrip(".,;:)")
+        if "://" in path or path.count("/") == 0 and "." not in path:
+            continue
+        if re.fullmatch(r"[\d./-]+|[A-Z]+/[A-Z]+|\w+/\w+/\w+ \w+", path):
+            continue  # dates, versions, "I/O", "N/A"
+        found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def diag(rule: str, message: str, path: str, line: int, hint: str | None = None,
+         severity: str = "warning", column: int = 1) -> Diagnostic:
+    return Diagnostic(rule=rule, severity=severity, message=message, path=path, line=line,  # type: ignore[arg-type]
+                      end_line=line, column=column, hint=hint)

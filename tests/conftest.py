@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "specs"
+SEED = ROOT.parent / "shared" / "seeds" / "aws-sandbox-plan.rendered.txt"
+
+# CI runs derandomised so that a red build is reproducible; locally hypothesis explores.
+settings.register_profile("ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return ROOT
