@@ -131,6 +131,7 @@ class Story(Located):
     number: int | None = None
     title: str
     priority: str | None = Field(None, description="as written, e.g. P1 or DEFERRED")
+    priority_note: str | None = Field(None, description="what follows the priority: 'Android-only' in (Priority: P1, Android-only)")
     narrative: str = ""
     as_a: str | None = None
     i_want: str | None = None
@@ -165,6 +166,9 @@ class Spec(Document):
     edge_cases: list[Paragraph] = []
     assumptions: list[Paragraph] = []
     clarifications: list[Clarification] = []
+    checklist: list[CheckItem] = Field(
+        [], description="checkbox items, e.g. the older template's Review & Acceptance Checklist"
+    )
 
 
 class Step(Located):
@@ -174,6 +178,7 @@ class Step(Located):
     title: str
     phase: str | None = Field(None, description="number of the enclosing plan phase")
     commands: list[Code]
+    human: bool = Field(False, description="the title asks for a person: HITL, approval, sign-off")
 
 
 class Gate(Located):
@@ -243,6 +248,7 @@ class Task(Located):
     depends_on: list[str] = Field([], description="explicit dependencies, as task ids")
     phase: str | None = Field(None, description="number of the tasks.md phase that holds it")
     commands: list[Code] = []
+    owner: str | None = Field(None, description="the Owner cell of a task written as a table row")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

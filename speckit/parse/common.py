@@ -99,7 +99,8 @@ def markers(
     """Open clarification markers and template leftovers, outside code (leftovers: comments too)."""
     out: list[Marker] = []
     for number, line in enumerate(parsed.lines, start=1):
-        if number in parsed.code_lines or ("[" not in line and "$" not in line and "X" not in line):
+        if number in parsed.code_lines or ("[" not in line and "$" not in line and "X" not in line
+                                           and "ACTION" not in line):
             continue
         in_comment = number in parsed.comment_lines
         story = _story_at(stories, number)

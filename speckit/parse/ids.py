@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_ID = r"(?:[A-Z][A-Z0-9]{1,9}-)?T-?\d{1,6}(?:\.\d{1,4})*[a-z]?"
+# The prefix (``SET-`` in ``SET-T001``) may not itself look like a task id, or the range
+# ``T001-T003`` would read as one prefixed id.
+_ID = r"(?:(?!T\d)[A-Z][A-Z0-9]{1,9}-)?T-?\d{1,6}(?:\.\d{1,4})*[a-z]?"
 TASK_ID = re.compile(rf"(?<![\w-]){_ID}(?![\w-]|\.\d)")
 LEADING_ID = re.compile(rf"^(?:~~)?(?:\*\*|__|`)?({_ID})(?:\*\*|__|`)?(?:~~)?(?:\s*[:.)]|\s+|$)")
 RANGE_DASH = r"\s*(?:-|–|—|〜|～|~|\.\.|to|through)\s*"

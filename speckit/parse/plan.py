@@ -31,6 +31,7 @@ from speckit.parse.common import clean, diag, document_metadata, markers, metada
 
 SHELL = frozenset({"bash", "sh", "shell", "console", "zsh", "shell-session", "shellsession"})
 PHASE = re.compile(r"^(?:Phase|フェーズ|阶段|Fase|Étape)\s*(\d+(?:\.\d+)*[a-z]?)\b\s*[:：\-–—.]?\s*(.*)$", re.I)
+GATE_NOUN = re.compile(r"\bgates?\b", re.I)
 GATE_WORD = re.compile(r"\b(?:gates?|approvals?|sign[- ]?offs?)\b", re.I)
 HUMAN = re.compile(r"\b(?:HITL|human|manual(?:ly)?|approval required|requires approval|sign[- ]?off)\b", re.I)
 AUTOMATED = re.compile(r"\b(?:automated|automatic(?:ally)?|CI)\b", re.I)
@@ -65,10 +66,12 @@ def table_kind(headers: list[str]) -> str | None:
         return "slo"
     if any(x in ("gate", "approval", "approval gate") for x in h):
         return "gates"
+    # Task tables (ID / Task / Depends / Owner / Status) have a Depends column too: test them first.
+    if any(x in ("id", "task id", "task") for x in h) and any(x in ("task", "description", "title") for x in h) \
+            and h[0] in ("id", "task id", "task", "#"):
+        return "tasks"
     if any("depend" in x for x in h):
         return "dependencies"
-    if any(x in ("id", "task id") for x in h) and any(x in ("task", "description", "title") for x in h):
-        return "tasks"
     if "status" in h and any(x in ("task", "item", "check") for x in h):
         return "checklist"
     return None
@@ -231,6 +234,11 @@ def _gates(flat: list[b.Section], phase_of: dict[int, str | None]) -> tuple[list
         kind = "human" if HUMAN.search(text) else "automated" if AUTOMATED.search(text) else "unmarked"
         if kind == "unmarked" and _shell_blocks(section):
             continue  # "Phase 2: Gate checks" with commands and no mark is a step
+        if not GATE_NOUN.search(section.title) and phase_of.get(section.line) and _shell_blocks(section):
+            # The seed's "3.1.4 HITL Approval" is a step of Phase 1 (its commands prepare the approval
+            # file); the gate it feeds is "8.1 Phase 1 Gate". Counting both would double the gate, so a
+            # heading inside a phase that holds commands and only says "approval" is a human step.
+            continue
         own = PHASE.search(section.title) or re.search(r"\bPhase\s+(\d+(?:\.\d+)*)", section.title, re.I)
         gates.append(
             Gate(
@@ -280,7 +288,8 @@ def _steps(flat: list[b.Section], phase_of: dict[int, str | None], gate_lines: s
             seen[step_id] = 1
         steps.append(
             Step(id=step_id, title=section.title, phase=phase_of.get(section.line),
-                 commands=[code_model(c) for c in shell], line=section.line, end_line=section.end_line)
+                 commands=[code_model(c) for c in shell], line=section.line, end_line=section.end_line,
+                 human=bool(HUMAN.search(section.title) or GATE_WORD.search(section.title)))
         )
     return steps
 

@@ -13,6 +13,7 @@ import re
 from speckit.model import Clarification, Diagnostic, Entity, Paragraph, Requirement, Scenario, Spec, Story
 from speckit.parse import ids
 from speckit.parse.blocks import ListBlock, Para, Parsed, Section
+from speckit.parse.plan import check_item
 from speckit.parse.common import (
     META,
     clean,
@@ -59,6 +60,7 @@ _SECTION_KINDS = {
     "assumptions": re.compile(r"assumption|前提条件|假设|hypothèses", re.I),
     "clarifications": re.compile(r"clarification", re.I),
 }
+_CHECKLIST = re.compile(r"checklist|チェックリスト|检查清单", re.I)
 QA = re.compile(r"^\s*(?:Q|Question)\s*[:：]\s*(?P<q>.+?)(?:\s*(?:→|->|=>)\s*(?:A|Answer)\s*[:：]\s*(?P<a>.+))?$", re.S)
 
 
@@ -84,6 +86,10 @@ def extract(parsed: Parsed, path: str) -> tuple[Spec, list[Diagnostic]]:
         edge_cases=_bullets(kinds["edge"]),
         assumptions=_bullets(kinds["assumptions"]),
         clarifications=_clarifications(kinds["clarifications"]),
+        checklist=[
+            check_item(item) for item, _ in section_items(parsed.root)
+            if item.checkbox is not None and item.line not in parsed.code_lines and item.line not in parsed.comment_lines
+        ],
     )
     return spec, diagnostics
 
@@ -113,7 +119,7 @@ def parse_story_heading(title: str) -> tuple[int, str, str | None, str] | None:
         if found.re is PRIORITY:
             note = found.group(2).strip(" ,，")
         rest = rest[: found.start()] + rest[found.end() :]
-    rest = rest.replace("🎯", "").replace("MVP", "").strip() if rest.strip().endswith("MVP") else rest
+    rest = re.sub(r"\s*🎯?\s*\bMVP\s*$", "", rest)  # "(Priority: P1) 🎯 MVP", copied from tasks.md phases
     return number, TITLE_SEP.sub("", rest).strip(" -–—"), priority, note
 
 
@@ -123,13 +129,14 @@ def _stories(parsed: Parsed, path: str, diagnostics: list[Diagnostic]) -> list[S
         heading = parse_story_heading(section.title)
         if heading is None:
             continue
-        number, title, priority, _ = heading
+        number, title, priority, note = heading
         if priority is None:
             diagnostics.append(
                 diag("parse/story-priority", f"user story {number} has no priority in its heading",
                      path, section.line, hint="write it as '(Priority: P1)' at the end of the heading")
             )
-        stories.append(_story(section, f"US{number}", number, title, priority))
+        story = _story(section, f"US{number}", number, title, priority)
+        stories.append(story.model_copy(update={"priority_note": note}) if note else story)
     if not stories:
         legacy = _legacy_story(parsed)
         if legacy:
@@ -210,7 +217,8 @@ def _legacy_story(parsed: Parsed) -> Story | None:
     if primary is None:
         return None
     story = _story(primary, "US1", 1, primary.title, None)
-    accept = next((s for s in parsed.sections() if _KEY_ACCEPT.search(s.title)), None)
+    # "Acceptance Scenarios", not the "Review & Acceptance Checklist" of the same template.
+    accept = next((s for s in parsed.sections() if _KEY_ACCEPT.search(s.title) and not _CHECKLIST.search(s.title)), None)
     if accept is not None and not story.acceptance:
         scenarios = [
             _scenario(clean(item.text or ""), item.line, item.end_line)

@@ -79,7 +79,24 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
         phases=phases,
         story_dependencies=story_deps,
     )
-    return task_list, _apply_prose_dependencies(tasks, prose), diagnostics
+    final = _apply_prose_dependencies(tasks, prose)
+    diagnostics.extend(_duplicates(final, path))
+    return task_list, final, diagnostics
+
+
+def _duplicates(tasks: list[Task], path: str) -> list[Diagnostic]:
+    """Both copies of a duplicated id stay in the model (content never vanishes); say so once per copy."""
+    first: dict[str, int] = {}
+    out: list[Diagnostic] = []
+    for task in tasks:
+        if task.id is None:
+            continue
+        if task.id in first:
+            out.append(diag("parse/duplicate-id", f"task id {task.id} is also used on line {first[task.id]}: both are kept",
+                            path, task.line, hint="renumber one of them"))
+        else:
+            first[task.id] = task.line
+    return out
 
 
 def _phase_level(parsed: b.Parsed, phase: Phase) -> int:
@@ -162,20 +179,7 @@ def _task(item: b.Item, text: str, phase: Phase | None, refs: re.Pattern[str], p
     state: TaskState = CHECKBOX_STATE.get(item.checkbox or " ", "open")
     if re.match(r"^\s*~~.+?~~", text):
         state = "struck"
-    parallel = False
-    stories: list[str] = []
-    other: list[str] = []
-    ref_ids: list[str] = []
-    for label in labels:
-        for part in (p.strip() for p in re.split(r"\]\s*\[", label)):
-            if part == "P":
-                parallel = True
-            elif STORY_LABEL.fullmatch(part):
-                stories.extend(ids.story_ids(part))
-            elif refs.fullmatch(part):
-                ref_ids.append(part)
-            else:
-                other.append(part)
+    parallel, stories, other, ref_ids = _sort_labels(labels, refs)
     body = text[pos:]
     extra = _child_text(item)
     full = f"{text}\n{extra}" if extra else text
@@ -203,6 +207,25 @@ def _task(item: b.Item, text: str, phase: Phase | None, refs: re.Pattern[str], p
     return task, blocks
 
 
+def _sort_labels(labels: list[str], refs: re.Pattern[str]) -> tuple[bool, list[str], list[str], list[str]]:
+    """Bracketed labels -> (parallel, story ids, other labels, requirement ids)."""
+    parallel = False
+    stories: list[str] = []
+    other: list[str] = []
+    ref_ids: list[str] = []
+    for label in labels:
+        for part in (p.strip() for p in re.split(r"\]\s*\[", label)):
+            if part == "P":
+                parallel = True
+            elif STORY_LABEL.fullmatch(part):
+                stories.extend(ids.story_ids(part))
+            elif refs.fullmatch(part):
+                ref_ids.append(part)
+            else:
+                other.append(part)
+    return parallel, stories, other, ref_ids
+
+
 STORY_LABEL = re.compile(r"(?:[A-Z][A-Z0-9]*-)?US[-_ ]?\d+(?:\s*[/,、]\s*(?:[A-Z][A-Z0-9]*-)?US[-_ ]?\d+)*")
 _DEP_PAREN = re.compile(
     r"\s*[(（]\s*(?:depends?\s+on|dependent\s+on|deps?\s*:|dependenc(?:y|ies)\s*:|after|blocked\s+by|requires|blocks)"
@@ -217,6 +240,7 @@ def _phase_key(phase: Phase | None) -> str | None:
 
 def _title(body: str) -> str:
     """The task's description: dependency parentheses and emphasis removed."""
+    body = re.sub(r"~~(.*?)~~", r"\1", body).replace("~~", "")  # struck tasks keep state "struck"
     return clean(_DEP_PAREN.sub("", body)).strip(" :-–—") or clean(body)
 
 
@@ -243,6 +267,7 @@ def _table_tasks(block: b.TableBlock, phase: Phase | None, refs: re.Pattern[str]
     col_title = next((i for i, h in enumerate(headers) if h in ("task", "description", "title")), None)
     col_dep = next((i for i, h in enumerate(headers) if "depend" in h), None)
     col_status = next((i for i, h in enumerate(headers) if h in ("status", "state", "done")), None)
+    col_owner = next((i for i, h in enumerate(headers) if h in ("owner", "assignee", "who")), None)
     out: list[tuple[Task, list[str]]] = []
     for line, cells in block.rows:
         if col_id >= len(cells):
@@ -252,7 +277,9 @@ def _table_tasks(block: b.TableBlock, phase: Phase | None, refs: re.Pattern[str]
             continue
         def cell(index: int | None) -> str:
             return clean(cells[index]) if index is not None and index < len(cells) else ""
-        title = cell(col_title)
+        _, labels, label_end = _leading(cell(col_title))
+        title = _title(cell(col_title)[label_end:])
+        parallel, stories, other, label_refs = _sort_labels(labels, refs)
         deps_text = cell(col_dep)
         depends = ids.id_list_at(deps_text, 0)[0] if deps_text else []
         depends += [d for d in ids.TASK_ID.findall(deps_text) if d not in depends]
@@ -260,11 +287,10 @@ def _table_tasks(block: b.TableBlock, phase: Phase | None, refs: re.Pattern[str]
         state: TaskState = status_state(status) if status else "open"
         row_text = " | ".join(clean(c) for c in cells)
         task = Task(
-            id=lead.group(1), title=title, text=row_text, state=state,
-            parallel=bool(re.search(r"\[P\]", row_text)),
-            stories=list(dict.fromkeys(ids.story_ids(" ".join(re.findall(r"\[([^\]]+)\]", row_text))))),
-            refs=list(dict.fromkeys(refs.findall(row_text))), files=files_in(title),
-            depends_on=depends, phase=_phase_key(phase), line=line, end_line=line,
+            id=lead.group(1), title=title, text=row_text, state=state, parallel=parallel,
+            stories=list(dict.fromkeys(stories)), labels=other,
+            refs=list(dict.fromkeys(label_refs + refs.findall(row_text))), files=files_in(title),
+            depends_on=depends, phase=_phase_key(phase), owner=cell(col_owner) or None, line=line, end_line=line,
         )
         out.append((task, []))
     return out

@@ -67,7 +67,8 @@ def _plan(plan: Plan) -> list[str]:
     if plan.steps:
         out.append("  steps:")
         for step in plan.steps:
-            out.append(f"    {step.id}  {step.title}  (phase {step.phase or '-'}, line {step.line})")
+            human = "  [human]" if step.human else ""
+            out.append(f"    {step.id}  {step.title}{human}  (phase {step.phase or '-'}, line {step.line})")
             for code in step.commands:
                 for command in code.text.rstrip("\n").split("\n"):
                     if command.strip() and not command.lstrip().startswith("#"):
