@@ -1,0 +1,215 @@
+"""The check cache: results keyed by the content of what produced them, under ``.speckit/cache/``.
+
+A warm re-check of a monorepo should cost a small part of a cold one (docs/performance.md), so
+``speckit check`` keeps each feature's result here. The cache is only ever a shortcut:
+
+- **Never stale.** A key hashes the bytes of every document read, the paths as given (they appear
+  in messages), the config (``Config.digest``), the speckit version and a fingerprint of speckit's
+  own source files (an editable install changes code without changing its version). Facts read from
+  outside the documents (does an artifact path exist?) go through :func:`exists`, which records
+  them; an entry whose recorded facts no longer hold is a miss.
+- **Safe to delete**, at any time, even during a run: a missing entry is a miss, and a write that
+  loses its folder is dropped.
+- **Safe under concurrency.** Entries are written whole to a temporary file and renamed into place
+  (``speckit.fsutil.write_atomic``), so readers see an old entry, a new one, or none. Two runs that
+  write one key write the same bytes. Each entry carries a checksum: a torn or edited entry is a miss
+  and is removed.
+- **Never in the way.** A cache folder that cannot be read or written turns the cache off for the
+  run; it is never an error. ``cache: false`` in the config or ``SPECKIT_CACHE=0`` turn it off too.
+
+Entries are JSON. Only the standard library is imported here: the commit hook pays for this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from speckit import __version__
+
+if TYPE_CHECKING:
+    from speckit.config import Config
+
+FORMAT = 1
+"""Bump when the layout of an entry changes."""
+
+FOLDER = Path(".speckit") / "cache"
+MAX_ENTRIES = 20_000
+"""Prune the oldest entries past this many (a 1,000-feature repository edited for months stays
+well under it; each entry is a few KB)."""
+
+_probes: ContextVar[dict[str, bool] | None] = ContextVar("speckit_cache_probes", default=None)
+
+
+def exists(path: Path | str) -> bool:
+    """``Path(path).exists()``, recorded for the entry being computed (see :func:`recording`).
+
+    Rules that look at the file system outside the feature's documents must use this, so that a
+    cached result is dropped when the answer changes.
+    """
+    answer = os.path.exists(path)
+    probes = _probes.get()
+    if probes is not None:
+        probes[os.path.abspath(path)] = answer
+    return answer
+
+
+@contextmanager
+def recording() -> Iterator[dict[str, bool]]:
+    """Collect the :func:`exists` answers given inside the block (absolute path -> answer)."""
+    probes: dict[str, bool] = {}
+    token = _probes.set(probes)
+    try:
+        yield probes
+    finally:
+        _probes.reset(token)
+
+
+def code_fingerprint(package: Path | None = None) -> str:
+    """Names, sizes and mtimes of speckit's own modules: a changed rule must not meet old results.
+    (About 50 stat calls, well under a millisecond.)"""
+    package = package or Path(__file__).parent
+    parts: list[str] = [__version__]
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                stat = os.stat(os.path.join(folder, name))
+                parts.append(f"{os.path.relpath(os.path.join(folder, name), package)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def disabled_by_env() -> bool:
+    return os.environ.get("SPECKIT_CACHE", "").strip().lower() in ("0", "off", "false", "no")
+
+
+class Cache:
+    """One cache folder and the salt (format, version, code, config) that every key includes."""
+
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder = folder
+        self.salt = salt
+        self.enabled = True
+        self.hits = 0
+        self.misses = 0
+        self.writes = 0
+
+    @classmethod
+    def open(cls, config: Config) -> Cache | None:
+        """The cache for this config, at the repository root; None when it is turned off."""
+        if not config.cache or disabled_by_env():
+            return None
+        from speckit.config import repo_root
+
+        folder = Path(os.environ["SPECKIT_CACHE_DIR"]) if os.environ.get("SPECKIT_CACHE_DIR") else repo_root(config.root) / FOLDER
+        salt = f"{FORMAT}:{code_fingerprint()}:{config.digest}"
+        return cls(folder, salt)
+
+    def key(self, namespace: str, files: Iterable[Path], extra: str = "") -> str | None:
+        """A key over ``files`` (path as given + content). None when one cannot be read: the caller
+        then computes without the cache and reports the error its own way."""
+        digest = hashlib.sha256(f"{self.salt}\0{namespace}\0{extra}".encode())
+        for path in files:
+            try:
+                data = Path(path).read_bytes()
+            except OSError:
+                return None
+            digest.update(f"\0{path}\0{len(data)}\0".encode())
+            digest.update(hashlib.sha256(data).digest())
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Any | None:
+        """The value stored under ``key``, or None (missing, torn, or its recorded facts changed)."""
+        if not self.enabled:
+            return None
+        path = self._path(key)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        entry = _decode(raw, key)
+        if entry is None:
+            self.misses += 1
+            _remove(path)
+            return None
+        probes: Mapping[str, bool] = entry.get("probes", {})
+        if any(os.path.exists(p) != answer for p, answer in probes.items()):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return entry["value"]
+
+    def put(self, key: str, value: Any, probes: Mapping[str, bool] | None = None) -> None:
+        """Store a JSON-able ``value``; ``probes`` are the :func:`exists` answers it relied on."""
+        if not self.enabled:
+            return
+        body = json.dumps({"key": key, "probes": dict(probes or {}), "value": value},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+        from speckit.fsutil import write_atomic
+
+        try:
+            write_atomic(self._path(key), data, sync=False)
+        except OSError:
+            # A read-only checkout, a full disk, the folder deleted mid-run: carry on without.
+            self.enabled = False
+            return
+        self.writes += 1
+
+    def entries(self) -> list[Path]:
+        try:
+            return [p for sub in self.folder.iterdir() if sub.is_dir() for p in sub.glob("*.json")]
+        except OSError:
+            return []
+
+    def prune(self, keep: int = MAX_ENTRIES) -> int:
+        """Remove the oldest entries past ``keep``; returns how many went."""
+        found = self.entries()
+        if len(found) <= keep:
+            return 0
+        aged: list[tuple[float, Path]] = []
+        for path in found:
+            try:
+                aged.append((path.stat().st_mtime, path))
+            except OSError:
+                continue
+        aged.sort()
+        removed = 0
+        for _, path in aged[: len(aged) - keep]:
+            removed += _remove(path)
+        return removed
+
+    def clear(self) -> int:
+        """Remove every entry (the folder stays); returns how many went."""
+        return sum(_remove(path) for path in self.entries())
+
+
+def _decode(raw: bytes, key: str) -> dict[str, Any] | None:
+    checksum, _, body = raw.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != checksum:
+        return None
+    try:
+        entry = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(entry, dict) or entry.get("key") != key or "value" not in entry:
+        return None
+    return entry
+
+
+def _remove(path: Path) -> int:
+    try:
+        path.unlink()
+    except OSError:
+        return 0
+    return 1
