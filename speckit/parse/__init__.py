@@ -9,7 +9,7 @@ from pathlib import Path
 
 from speckit.errors import InputError
 from speckit.model import Checklist, Diagnostic, Feature, FeatureRef, Plan, Spec, Task, TaskList
-from speckit.parse import blocks
+from speckit.parse import blocks, rendered
 from speckit.parse.common import diag
 
 DOCUMENTS = ("spec.md", "plan.md", "tasks.md")
@@ -111,6 +111,13 @@ def build_feature(ref: FeatureRef, paths: list[tuple[Path, str | None]], texts: 
     read.sort(key=lambda entry: ("spec", "plan", "tasks", "checklist", "other").index(entry[1]))
     for path, kind, text in read:
         name = str(path)
+        if rendered.looks_rendered(text):
+            text, headings, tables = rendered.recover(text)
+            diagnostics.append(
+                diag("parse/rendered-copy", f"a copy of a rendered page: {headings} headings and {tables} tables were "
+                     "rebuilt, but code blocks cannot be, so the plan's steps have no commands", name, 1,
+                     hint="run 'speckit import FILE -o plan.md' and review the Markdown it writes")
+            )
         parsed = blocks.parse(text)
         diagnostics.extend(_structure_diagnostics(parsed, name))
         if kind == "spec":

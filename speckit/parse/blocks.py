@@ -366,7 +366,7 @@ def _fold(tokens: list[Token], code_lines: set[int]) -> list[Block]:
             if table is not None and row is not None:
                 if in_head:
                     table.headers = row
-                else:
+                elif any(row):  # a row of empty cells holds nothing (a rendered copy's stray "|")
                     table.rows.append((row_line, row))
             row = None
         elif kind == "table_close":

@@ -225,6 +225,7 @@ def _shell_blocks(section: b.Section) -> list[b.Code]:
 def _gates(flat: list[b.Section], phase_of: dict[int, str | None]) -> tuple[list[Gate], set[int]]:
     gates: list[Gate] = []
     lines: set[int] = set()
+    named_gates = any(GATE_NOUN.search(section.title) for section in flat)
     for section in flat:
         body = " ".join(clean(blk.text) for blk in section.blocks if isinstance(blk, b.Para))
         named = GATE_WORD.search(section.title) or re.match(r"^\*?\s*GATE\s*:", body)
@@ -234,10 +235,11 @@ def _gates(flat: list[b.Section], phase_of: dict[int, str | None]) -> tuple[list
         kind = "human" if HUMAN.search(text) else "automated" if AUTOMATED.search(text) else "unmarked"
         if kind == "unmarked" and _shell_blocks(section):
             continue  # "Phase 2: Gate checks" with commands and no mark is a step
-        if not GATE_NOUN.search(section.title) and phase_of.get(section.line) and _shell_blocks(section):
+        if not GATE_NOUN.search(section.title) and phase_of.get(section.line) and (named_gates or _shell_blocks(section)):
             # The seed's "3.1.4 HITL Approval" is a step of Phase 1 (its commands prepare the approval
             # file); the gate it feeds is "8.1 Phase 1 Gate". Counting both would double the gate, so a
-            # heading inside a phase that holds commands and only says "approval" is a human step.
+            # heading inside a phase that only says "approval" is a human step when it holds commands
+            # or when the plan names its gates elsewhere.
             continue
         own = PHASE.search(section.title) or re.search(r"\bPhase\s+(\d+(?:\.\d+)*)", section.title, re.I)
         gates.append(
