@@ -29,8 +29,10 @@ def resolve(arg: str, config: Config, whole_feature: bool = False) -> Target:
     path = Path(arg)
     if path.exists():
         if path.is_dir():
-            if is_feature_dir(path):
-                return Target(path)
+            if path.suffix.lower() in (".md", ".txt"):
+                raise InputError(f"{arg}: is a directory, not a document")
+            if is_feature_dir(path) or any((path / name).exists() for name in DOCUMENTS):
+                return Target(path)  # a spec.md that is a folder is reported by the reader, by name
             raise InputError(f"{arg}: no spec.md, plan.md or tasks.md in this folder")
         if whole_feature and path.name in DOCUMENTS:
             return Target(path.parent)

@@ -19,7 +19,8 @@ KIND_BY_TITLE = (
     ("tasks", re.compile(r"^#\s*(?:Tasks|Task List|タスク|任务)", re.I | re.M)),
     ("checklist", re.compile(r"^#\s*.*Checklist", re.I | re.M)),
 )
-NUMBER_PREFIX = re.compile(r"^(\d{3,}|\d{8}(?:-\d{6})?|\d{14}|SPEC-[0-9a-f]+|SPEC-\d+)(?=[-_]|$)", re.I)
+# Timestamp prefixes first: "20260507-161658-x" would otherwise stop at "20260507".
+NUMBER_PREFIX = re.compile(r"^(\d{8}-\d{6}|\d{3,}|SPEC-[0-9a-f]+)(?=[-_]|$)", re.I)
 
 
 def read_text(path: Path) -> str:
@@ -68,8 +69,9 @@ def kind_of(path: Path, text: str | None = None) -> str:
 
 
 def feature_ref(folder: Path) -> FeatureRef:
-    match = NUMBER_PREFIX.match(folder.name)
-    return FeatureRef(id=folder.name, path=str(folder), number=match.group(1) if match else None)
+    name = folder.name or folder.resolve().name  # a document in the working directory: folder "."
+    match = NUMBER_PREFIX.match(name)
+    return FeatureRef(id=name, path=str(folder), number=match.group(1) if match else None)
 
 
 def is_feature_dir(folder: Path) -> bool:
