@@ -162,6 +162,7 @@ def normalize(text: str) -> str:
 
 
 _PREFIX = re.compile(r"[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])?")
+_LAST_MARKER = re.compile(r"(?:^|[ \t>])([-*+]|\d{1,9}[.)])[ \t]+$")
 
 
 def flatten_deep_lines(lines: list[str]) -> list[tuple[int, int]]:
@@ -196,7 +197,9 @@ def flatten_deep_lines(lines: list[str]) -> list[tuple[int, int]]:
             if match is None or match.end() == 0:
                 break
             rest = rest[match.end() :]
-        lines[index] = rest
+        # Keep the innermost list marker: a deep "- [ ] T003" must still read as a task item.
+        marker = _LAST_MARKER.search(line, 0, len(line) - len(rest))
+        lines[index] = marker.group(1) + " " + rest if marker else rest
         if ranges and ranges[-1][1] == index:
             ranges[-1] = (ranges[-1][0], index + 1)
         else:

@@ -157,7 +157,8 @@ def check_item(item: b.Item) -> CheckItem:
     text = clean(item.text or "")
     state: TaskState = {" ": "open", "x": "done", "X": "done", "~": "partial"}.get(item.checkbox or " ", "open")
     match = re.match(r"^(CHK-?\d+)\s*[-–—:.]?\s*", text)
-    tags = [t.strip() for group in re.findall(r"\[([^\]]+)\]\s*$", text) for t in group.split(",")]
+    # No "[" inside a tag: on a run of "[[[[" the pattern then fails fast (linear, not quadratic).
+    tags = [t.strip() for group in re.findall(r"\[([^\[\]]+)\]\s*$", text) for t in group.split(",")]
     return CheckItem(
         id=match.group(1) if match else None,
         text=text[match.end() :] if match else text,
