@@ -1,0 +1,71 @@
+"""Task-graph rules: cycles, unknown and self dependencies, duplicate ids, [P] conflicts, inversions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from speckit.check.rules import RULES
+from speckit.graph import TaskGraph, shorten
+from speckit.model import Diagnostic
+
+
+def _d(rule: str, message: str, path: str, line: int, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(rule=rule, severity=RULES[rule].severity, message=message, path=path, line=line,
+                      end_line=line, hint=hint or RULES[rule].fix)
+
+
+def check(graph: TaskGraph) -> Iterator[Diagnostic]:
+    path = graph.path
+    for problem in graph.duplicates:
+        yield _d("graph/duplicate-id", f"task id {problem.task} is already used on line {problem.other}",
+                 path, problem.line, "renumber one of the tasks; dependencies on the id mean the first one")
+    for problem in graph.self_dependencies:
+        yield _d("graph/self-dependency", f"task {problem.task} depends on itself", path, problem.line)
+    for problem in graph.unknown:
+        yield _d("graph/unknown-ref", f"task {problem.task} depends on {problem.other}, which is not a task of this tasks.md",
+                 path, problem.line)
+    for cycle, members in zip(graph.cycles(), graph.cycle_members()):
+        first = graph.tasks[graph.index[cycle[0]]]
+        extra = len(members) - len(cycle)
+        more = f" (and {extra} more tasks in the same tangle: {', '.join(m for m in members if m not in cycle)[:200]})" if extra else ""
+        yield _d("graph/cycle", f"task dependency cycle {shorten(cycle)}{more}", path, first.line,
+                 "remove one of these dependencies, or split a task; waves, the critical path and "
+                 "'speckit next' leave these tasks out")
+    yield from _parallel(graph)
+    yield from _inversions(graph)
+
+
+def _parallel(graph: TaskGraph) -> Iterator[Diagnostic]:
+    owner: dict[tuple[int | None, str], str] = {}
+    for i, task in enumerate(graph.tasks):
+        if not task.parallel:
+            continue
+        key = graph.nodes[i]
+        phase = graph.phase_of[i]
+        for file in dict.fromkeys(task.files):
+            other = owner.setdefault((phase, file), key)
+            if other != key:
+                yield _d("graph/parallel-conflict",
+                         f"[P] tasks {other} and {key} of one phase both name {file}", graph.path, task.line,
+                         "drop [P] from one of them, or move the work to different files")
+        for dep in task.depends_on:
+            j = graph.index.get(dep)
+            if j is not None and j != i and phase is not None and graph.phase_of[j] == phase:
+                yield _d("graph/parallel-conflict",
+                         f"[P] task {key} depends on {graph.nodes[j]} of its own phase, so it cannot run beside it",
+                         graph.path, task.line, "drop [P], or move the dependency to an earlier phase")
+
+
+def _inversions(graph: TaskGraph) -> Iterator[Diagnostic]:
+    for edge in graph.explicit:
+        before, after = graph.index[edge.before], graph.index[edge.after]
+        waiting = graph.tasks[after]
+        if graph.closed(edge.after) and waiting.state == "done" and not graph.closed(edge.before):
+            yield _d("graph/status-inversion",
+                     f"task {edge.after} is done but depends on {edge.before}, which is still {graph.tasks[before].state}",
+                     graph.path, waiting.line)
+        p_before, p_after = graph.phase_of[before], graph.phase_of[after]
+        if p_before is not None and p_after is not None and p_before > p_after:
+            yield _d("graph/phase-inversion",
+                     f"task {edge.after} ({graph.phase_label(edge.after)}) depends on {edge.before} of a later "
+                     f"phase ({graph.phase_label(edge.before)})", graph.path, waiting.line)

@@ -1,0 +1,235 @@
+"""The rule catalogue: every rule id speckit check can report, with what it looks for and the fix.
+
+Rule ids are public interface (config keys, suppressions, baselines, SARIF). docs/rules.md is
+generated from this table (tests/check/test_docs.py fails when the page drifts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from speckit.model import Severity
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str
+    explain: str
+    example: str
+    fix: str
+    enabled: bool = True
+    """False: off unless the config gives it a severity (evidence/done-without-files)."""
+
+
+def _rules(*rules: Rule) -> dict[str, Rule]:
+    return {rule.id: rule for rule in rules}
+
+
+RULES: dict[str, Rule] = _rules(
+    # -- task graph ------------------------------------------------------------------------------
+    Rule(id="graph/cycle", severity="error",
+         summary="Tasks depend on each other in a circle, so none of them can start.",
+         explain="Follows the explicit dependencies of tasks.md (depends on, after, blocks, arrows, "
+                 "ranges, dependency tables) and reports each circle once, with the whole path in "
+                 "before -> after order, at the line of its first task. Long circles are shortened in "
+                 "the middle and give their length. Waves, the critical path and 'speckit next' leave "
+                 "the tasks of a circle out and say so.",
+         example="- [ ] T021 Build the exporter (depends on T022)\n- [ ] T022 Test the exporter (depends on T021)",
+         fix="Remove one of the dependencies on the path, or split a task so the work flows one way."),
+    Rule(id="graph/unknown-ref", severity="error",
+         summary="A task depends on a task id that tasks.md does not define.",
+         explain="Every id in a dependency phrase must be the id of a task in the same tasks.md (task "
+                 "ids restart in every feature, so ids of other features never count).",
+         example="- [ ] T005 Wire the API (depends on T099)",
+         fix="Correct the id, or add the missing task."),
+    Rule(id="graph/duplicate-id", severity="error",
+         summary="Two tasks share one id, so dependencies on it are ambiguous.",
+         explain="Reported at every later copy. Dependencies on the id are read as the first copy; "
+                 "the later copies get a line key (line:41) in the graph. Replaces parse/duplicate-id.",
+         example="- [ ] T004 Create the model\n- [ ] T004 Create the service",
+         fix="Renumber one of the tasks (and the dependencies that meant it)."),
+    Rule(id="graph/self-dependency", severity="error",
+         summary="A task depends on itself.",
+         explain="A dependency phrase of a task names the task's own id, often a typo for a neighbour.",
+         example="- [ ] T007 Add the endpoint (depends on T007)",
+         fix="Name the task it really waits for, or remove the phrase."),
+    Rule(id="graph/parallel-conflict", severity="warning",
+         summary="Two [P] tasks of one phase touch the same file, or a [P] task waits for its own phase.",
+         explain="[P] promises 'different files, no dependencies' so the task can run beside the other "
+                 "[P] tasks of its phase. Two [P] tasks naming one file would edit it at the same "
+                 "time; a [P] task that depends on another task of its phase cannot start with them.",
+         example="- [ ] T010 [P] Create the model in src/models/user.py\n"
+                 "- [ ] T011 [P] Add validation in src/models/user.py",
+         fix="Drop [P] from one of the tasks, or move the work to different files."),
+    Rule(id="graph/status-inversion", severity="warning",
+         summary="A done task depends on a task that is still open.",
+         explain="Looks at explicit dependencies only. Either the done mark is premature or the "
+                 "dependency is stale.",
+         example="- [ ] T004 Create the database schema\n- [x] T005 Seed the database (depends on T004)",
+         fix="Tick the dependency if it is done, untick the task, or remove the stale dependency."),
+    Rule(id="graph/phase-inversion", severity="warning",
+         summary="A task depends on a task of a later phase.",
+         explain="Phases run in order (Setup, Foundational, the stories, Polish), so an explicit "
+                 "dependency on a later phase contradicts the document's own order. Implied phase "
+                 "order then yields to the explicit dependency in waves and 'speckit next'.",
+         example="## Phase 1: Setup\n- [ ] T002 Configure CI (depends on T030)\n"
+                 "## Phase 6: Polish\n- [ ] T030 Write the docs",
+         fix="Move one of the tasks to the right phase, or remove the dependency."),
+    # -- spec ------------------------------------------------------------------------------------
+    Rule(id="spec/duplicate-id", severity="error",
+         summary="A requirement or success-criterion id is defined twice.",
+         explain="Covers FR-, NFR-, SC- and any other prefixed id defined as '- **FR-001**: ...'.",
+         example="- **FR-003**: System MUST send reminders\n- **FR-003**: System MUST log deliveries",
+         fix="Give the second definition its own id (FR-003a is fine) and update the references."),
+    Rule(id="spec/needs-clarification", severity="warning",
+         summary="An open [NEEDS CLARIFICATION] marker outside any user story.",
+         explain="Markers inside a story are reported by invest/estimable instead. Markers in code "
+                 "blocks and HTML comments are examples, not questions.",
+         example="- **FR-004**: Reminders MUST be kept for [NEEDS CLARIFICATION: how long?]",
+         fix="Answer the question (speckit keeps the answer under ## Clarifications) and replace the marker."),
+    Rule(id="spec/template-leftover", severity="warning",
+         summary="Text of the Spec Kit template was left in a document.",
+         explain="Looks for placeholders such as [DATE], [FEATURE NAME], [e.g., ...], TXXX, $ARGUMENTS "
+                 "and 'ACTION REQUIRED' notes, plus the regexes in the config's leftover_patterns.",
+         example="**Created**: [DATE]",
+         fix="Fill in the value or delete the template text."),
+    Rule(id="spec/missing-section", severity="warning",
+         summary="A mandatory section of the spec template is absent.",
+         explain="The config's mandatory_sections (default: User Scenarios, Requirements, Success "
+                 "Criteria) must each appear as a heading of spec.md, matched as words. For the "
+                 "defaults, extracted content counts too (stories, FR ids, SC ids), so a spec written "
+                 "in another language is not flagged for its headings.",
+         example="# Feature Specification: Export\n## User Scenarios & Testing\n...\n## Requirements\n...",
+         fix="Add the section (here: ## Success Criteria with measurable SC-001 items)."),
+    Rule(id="spec/duplicate-feature-number", severity="warning",
+         summary="Two feature folders share a number prefix.",
+         explain="Compared among the feature folders of one parent folder. A warning, since Spec "
+                 "Kit's older numbering made repeats common.",
+         example="specs/004-audit-log/\nspecs/004-export/",
+         fix="Renumber one folder (and its branch) if the numbers are meant to be unique."),
+    # -- INVEST ----------------------------------------------------------------------------------
+    Rule(id="invest/independent", severity="warning",
+         summary="A user story depends on another story, or has no independent test.",
+         explain="Fails when a task of the story (labelled with it, or in its phase) depends on a task "
+                 "of another story, when tasks.md's story-dependency table makes it wait for another "
+                 "story, or when the story has no 'Independent Test' paragraph (a structural check "
+                 "that works in every language).",
+         example="- [ ] T020 [US2] Extend the dispatcher (depends on T014)   # T014 is a US1 task",
+         fix="Move the shared work to the Foundational phase, or merge the stories; add an "
+             "'**Independent Test**:' paragraph."),
+    Rule(id="invest/negotiable", severity="warning",
+         summary="A user story prescribes its implementation.",
+         explain="Looks in an English story's title, narrative and acceptance scenarios for the "
+                 "config's implementation_words (frameworks, databases, 'endpoint', 'database table', "
+                 "...), matched as whole words. Stories in other languages are not read for wording.",
+         example="### User Story 1 - Store reminders in a Postgres table (Priority: P1)",
+         fix="Say what the user needs and leave the technology to plan.md."),
+    Rule(id="invest/valuable", severity="warning",
+         summary="A user story does not say why it matters, or has no priority.",
+         explain="Needs a value clause ('so that ...', 'in order to ...', or a 'Why this priority' "
+                 "paragraph in any language) and a priority in the heading.",
+         example="### User Story 2 - Export reminders\n\nUsers can export reminders.",
+         fix="Add '(Priority: P2)' and a '**Why this priority**:' paragraph or a 'so that' clause."),
+    Rule(id="invest/estimable", severity="warning",
+         summary="A user story still holds an open [NEEDS CLARIFICATION] marker.",
+         explain="A story with an open question cannot be estimated. Markers outside stories are "
+                 "spec/needs-clarification.",
+         example="1. **Given** a reminder, **When** it fails, **Then** [NEEDS CLARIFICATION: retry how often?]",
+         fix="Answer the question and write the answer into the story."),
+    Rule(id="invest/small", severity="warning",
+         summary="A user story has more tasks or acceptance scenarios than the configured limits.",
+         explain="A story's tasks are those labelled with it or in its phase. Limits: invest.max_tasks "
+                 "(default 15) and invest.max_scenarios (default 8) in the config.",
+         example="### User Story 1 - Everything (Priority: P1)   # with 40 tasks",
+         fix="Split the story into smaller stories that each deliver value."),
+    Rule(id="invest/testable", severity="warning",
+         summary="A user story has no Given/When/Then scenario, or uses vague words without a number.",
+         explain="Needs at least one acceptance scenario with a Then and a Given or When. In English "
+                 "stories, a sentence that uses one of the config's vague_words ('fast', 'easy', "
+                 "'intuitive', ...) must also give a number.",
+         example="1. **Given** a reminder, **When** it is due, **Then** it is posted quickly",
+         fix="Write scenarios as Given/When/Then and replace vague words with a measure "
+             "('within 60 seconds')."),
+    # -- traceability ----------------------------------------------------------------------------
+    Rule(id="trace/uncovered-requirement", severity="warning",
+         summary="A requirement or success criterion that no task references.",
+         explain="Every FR/NFR/SC id of spec.md should be named by at least one task of tasks.md, "
+                 "e.g. '(FR-001, SC-002)'. Checked only when the feature has a tasks.md.",
+         example="- **FR-009**: System MUST export reminders as CSV   # no task names FR-009",
+         fix="Reference the id from the task that implements or measures it, or add such a task."),
+    Rule(id="trace/unknown-ref", severity="error",
+         summary="A task references a requirement id that the spec does not define.",
+         explain="Checked when the feature has a spec.md.",
+         example="- [ ] T012 Implement export (FR-019)   # spec.md stops at FR-009",
+         fix="Correct the id, or define the requirement in spec.md."),
+    Rule(id="trace/unknown-story", severity="error",
+         summary="A task or phase is labelled with a user story the spec does not have.",
+         explain="Checked when spec.md defines at least one user story.",
+         example="- [ ] T030 [US7] Add the audit view   # spec.md has US1 to US3",
+         fix="Correct the label, or add the story to spec.md."),
+    Rule(id="trace/story-without-tasks", severity="warning",
+         summary="A user story has no tasks.",
+         explain="No task is labelled with the story and no phase is dedicated to it. Checked when "
+                 "the feature has a tasks.md.",
+         example="### User Story 3 - Manage reminders (Priority: P3)   # no [US3] task",
+         fix="Add the story's phase and tasks, or drop the story."),
+    # -- evidence --------------------------------------------------------------------------------
+    Rule(id="evidence/missing-artifact", severity="error",
+         summary="plan.md marks a required artifact done or created, but its path does not exist.",
+         explain="Reads the plan's required-artifacts table (Artifact | Path | Status). Paths resolve "
+                 "against the repository root: the git top level, else the folder that holds the "
+                 "specs root. Glob patterns (phase3.5-*.log) match any file.",
+         example="| HITL approval | tmp/approvals/hitl.md | ✅ Created |   # no such file",
+         fix="Create or commit the artifact, correct the path, or set its status back to Pending."),
+    Rule(id="evidence/done-without-files", severity="warning", enabled=False,
+         summary="A done task names files that do not exist.",
+         explain="Off by default, since task paths are often relative to other roots; turn it on "
+                 "with 'rules: {evidence/done-without-files: warning}'. Paths resolve against the "
+                 "repository root.",
+         example="- [x] T010 Create the model in src/models/reminder.py   # no such file",
+         fix="Commit the file, correct the path, or untick the task."),
+    # -- reading ---------------------------------------------------------------------------------
+    Rule(id="parse/duplicate-id", severity="warning",
+         summary="Two tasks share one id (reported as graph/duplicate-id by speckit check).",
+         explain="Reported by the parser ('speckit show'); speckit check reports graph/duplicate-id "
+                 "at the same line instead.",
+         example="- [ ] T004 Create the model\n- [ ] T004 Create the service",
+         fix="Renumber one of the tasks."),
+    Rule(id="parse/dependency-phrase", severity="warning",
+         summary="A dependency phrase names no task id that could be read.",
+         explain="'depends on', 'dep:' or 'blocked by' promise task ids; none followed, or a range "
+                 "could not be expanded.",
+         example="- [ ] T008 Deploy (depends on the build)",
+         fix="Name the tasks by id: '(depends on T006, T007)'."),
+    Rule(id="parse/story-priority", severity="warning",
+         summary="A user story heading has no priority.",
+         explain="Spec Kit's template writes '(Priority: P1)' in every story heading.",
+         example="### User Story 2 - Export reminders",
+         fix="Add '(Priority: P2)' to the heading."),
+    Rule(id="parse/broken-table", severity="warning",
+         summary="A table row could not be read as part of its table.",
+         explain="Usually a separator row cut short or a row with a different number of cells.",
+         example="| Artifact | Path |\n|---|\n| spec.md | specs/x/spec.md |",
+         fix="Repair the table so every row has the header's cells and the separator is complete."),
+    Rule(id="parse/too-deep", severity="warning",
+         summary="Nesting deeper than the parser reads; the content was kept flat.",
+         explain="Markdown nested deeper than the limit is read as if written at that depth, so "
+                 "nothing vanishes, but its structure below that depth is lost.",
+         example="(lists or quotes nested more than 20 levels deep)",
+         fix="Flatten the nesting."),
+    Rule(id="parse/no-headings", severity="warning",
+         summary="A document has no Markdown headings (a copy of a rendered page?).",
+         explain="Without headings no sections, phases or stories can be found.",
+         example="3.3.3 Phase 3.5 Consumer E2E Deploy (CRITICAL)",
+         fix="Restore the Markdown: 'speckit import FILE -o plan.md'."),
+)
+
+SUPERSEDED = {"parse/duplicate-id": "graph/duplicate-id"}
+"""Parse diagnostics that a check rule reports better at the same place."""
+
+INVEST_RULES = {
+    "I": "invest/independent", "N": "invest/negotiable", "V": "invest/valuable",
+    "E": "invest/estimable", "S": "invest/small", "T": "invest/testable",
+}

@@ -1,0 +1,86 @@
+"""Spec rules: duplicate ids, open clarification markers, template leftovers, missing sections."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from speckit.check.rules import RULES
+from speckit.config import Config
+from speckit.model import Diagnostic, Document, Feature
+
+
+def _d(rule: str, message: str, path: str, line: int, column: int = 1, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(rule=rule, severity=RULES[rule].severity, message=message, path=path, line=line,
+                      end_line=line, column=column, hint=hint or RULES[rule].fix)
+
+
+def documents(feature: Feature) -> list[Document]:
+    found: list[Document | None] = [feature.spec, feature.plan, feature.task_list, *feature.checklists]
+    return [d for d in found if d is not None]
+
+
+def check(feature: Feature, config: Config) -> Iterator[Diagnostic]:
+    spec = feature.spec
+    if spec is not None:
+        first: dict[str, int] = {}
+        for item in spec.requirements + spec.success_criteria:
+            if item.id in first:
+                yield _d("spec/duplicate-id", f"{item.id} is already defined on line {first[item.id]}",
+                         spec.path, item.line)
+            else:
+                first[item.id] = item.line
+        yield from _missing_sections(feature, config)
+    for document in documents(feature):
+        for marker in document.markers:
+            if marker.kind == "clarification" and marker.story is None:
+                question = f": {marker.text}" if marker.text else ""
+                yield _d("spec/needs-clarification", f"open [NEEDS CLARIFICATION{question}]",
+                         document.path, marker.line, marker.column)
+            elif marker.kind == "leftover":
+                yield _d("spec/template-leftover", f"template text left in: {marker.text}",
+                         document.path, marker.line, marker.column)
+    if config.leftover_patterns:
+        yield from _extra_leftovers(feature, config)
+
+
+def _missing_sections(feature: Feature, config: Config) -> Iterator[Diagnostic]:
+    spec = feature.spec
+    assert spec is not None
+    headings = [h.title for h in spec.outline]
+    # Extracted content stands in for the default headings, so a spec in Japanese is not flagged.
+    content = {
+        "user scenarios": bool(spec.stories), "requirements": bool(spec.requirements),
+        "success criteria": bool(spec.success_criteria),
+    }
+    for name in config.mandatory_sections:
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.I)
+        if content.get(name.lower()) or any(pattern.search(h) for h in headings):
+            continue
+        yield _d("spec/missing-section", f"spec has no '{name}' section", spec.path, spec.line or 1,
+                 hint=f"add a '## {name}' section (mandatory_sections in the config lists what a spec must have)")
+
+
+def _extra_leftovers(feature: Feature, config: Config) -> Iterator[Diagnostic]:
+    patterns = [re.compile(p) for p in config.leftover_patterns]
+    for document in documents(feature):
+        try:
+            lines = Path(document.path).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        fence: str | None = None
+        for number, line in enumerate(lines, 1):
+            stripped = line.lstrip()
+            if fence is None and stripped.startswith(("```", "~~~")):
+                fence = stripped[:3]
+                continue
+            if fence is not None:
+                if stripped.startswith(fence):
+                    fence = None
+                continue
+            for pattern in patterns:
+                match = pattern.search(line)
+                if match:
+                    yield _d("spec/template-leftover", f"template text left in: {match.group(0)}",
+                             document.path, number, match.start() + 1)

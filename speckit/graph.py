@@ -1,0 +1,511 @@
+"""The task graph of one feature: explicit and implied edges, cycles, waves, critical path, next.
+
+Direction: ``Edge(before, after, ...)`` means *after waits for before*, the way people write arrows
+in tasks.md (``T008 → T009``). Cycle paths are printed in the same direction.
+
+Edges:
+
+- ``explicit``: every dependency phrase the parser read into ``Task.depends_on``.
+- ``phase``: phase order. Phases form *tiers* in document order; consecutive user-story phases share
+  one tier (stories are independent of each other), every other phase (Setup, Foundational, Polish,
+  anything else) is a tier of its own. Every task of a tier waits for every task of the tier before.
+- ``story``: a ``| Story | Depends On |`` table in tasks.md: the tasks of the waiting story's phase
+  wait for the tasks of the other story's phase.
+
+Implied edges are held internally through one barrier node per phase and per tier, so the graph stays
+linear in size however large the phases are (a Polish phase of 5,000 tasks after 5,000 story tasks
+would otherwise need 25 million edges). ``TaskGraph.edges`` lists them expanded but thinned to what
+carries meaning: from the *exit* tasks of the earlier tier (no explicit successor inside it) to the
+*entry* tasks of the later one (no explicit predecessor inside it); the rest follows transitively.
+
+Every analysis is iterative and linear (Tarjan's SCC, Kahn's order, one DP pass): a 100,000-task
+chain does not hit the recursion limit. Only the standard library is imported: this module sits on
+the commit-hook path. ``to_networkx()`` hands the graph to networkx for anything heavier.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
+
+from speckit.model import Feature, Task
+
+if TYPE_CHECKING:
+    import networkx
+
+EdgeKind = Literal["explicit", "phase", "story"]
+CLOSED_STATES = ("done", "struck")
+"""States that satisfy a dependency: done, or struck out (dropped work waits for nothing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """``after`` waits for ``before``; ``reason`` says why, ``line`` is where (tasks.md)."""
+
+    before: str
+    after: str
+    kind: EdgeKind
+    reason: str
+    line: int
+
+    @property
+    def source(self) -> str:
+        return self.before
+
+    @property
+    def target(self) -> str:
+        return self.after
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A dependency the graph could not use: unknown id, self-dependency, or duplicate id."""
+
+    task: str
+    other: str
+    line: int
+
+
+def task_key(task: Task) -> str:
+    """A task's node key: its id, or ``line:N`` for a task written without one."""
+    return task.id if task.id else f"line:{task.line}"
+
+
+@dataclass
+class _Phase:
+    index: int
+    key: str
+    label: str
+    kind: str
+    stories: list[str]
+    line: int
+    tasks: list[int] = field(default_factory=list)
+
+
+class TaskGraph:
+    """Nodes are task keys in document order; see the module docstring for the edge semantics."""
+
+    def __init__(self, feature: Feature) -> None:
+        tasks = feature.tasks
+        self.path = feature.task_list.path if feature.task_list else (feature.documents[-1] if feature.documents else "")
+        self.tasks: list[Task] = list(tasks)
+        self.nodes: list[str] = []
+        self.duplicates: list[Problem] = []
+        self.unknown: list[Problem] = []
+        self.self_dependencies: list[Problem] = []
+        self.index: dict[str, int] = {}
+        for i, task in enumerate(tasks):
+            key = task_key(task)
+            if key in self.index:
+                # A later copy of a duplicated id gets a line key: both stay in the graph, and
+                # dependencies on the id mean the first one (what a reader finds first).
+                first = self.tasks[self.index[key]].line
+                self.duplicates.append(Problem(key, str(first), task.line))
+                key = f"line:{task.line}"
+            self.index[key] = i
+            self.nodes.append(key)
+        self.explicit: list[Edge] = []
+        self._succ: list[list[int]] = [[] for _ in tasks]
+        for i, task in enumerate(tasks):
+            key = self.nodes[i]
+            seen: set[int] = set()
+            for dep in task.depends_on:
+                j = self.index.get(dep)
+                if j is None:
+                    self.unknown.append(Problem(key, dep, task.line))
+                elif j == i:
+                    self.self_dependencies.append(Problem(key, dep, task.line))
+                elif j not in seen:
+                    seen.add(j)
+                    self._succ[j].append(i)
+                    self.explicit.append(Edge(self.nodes[j], key, "explicit",
+                                              f"{key} depends on {self.nodes[j]} ({self.path}:{task.line})", task.line))
+        self._phases, self._tiers = self._read_phases(feature)
+        self._story_links = self._read_story_links(feature)
+
+    # -- phases --------------------------------------------------------------------------------
+
+    def _read_phases(self, feature: Feature) -> tuple[list[_Phase], list[list[int]]]:
+        phases: list[_Phase] = []
+        by_key: dict[str, _Phase] = {}
+        for phase in feature.task_list.phases if feature.task_list else []:
+            key = phase.number or phase.title
+            if key in by_key:
+                continue
+            label = f"Phase {phase.number}: {phase.title}" if phase.number else phase.title
+            entry = _Phase(len(phases), key, label, phase.kind, list(phase.stories), phase.line)
+            phases.append(entry)
+            by_key[key] = entry
+        self.phase_of: list[int | None] = []
+        for i, task in enumerate(self.tasks):
+            entry = by_key.get(task.phase) if task.phase is not None else None
+            self.phase_of.append(entry.index if entry else None)
+            if entry:
+                entry.tasks.append(i)
+        tiers: list[list[int]] = []
+        for entry in phases:
+            if entry.kind == "story" and tiers and phases[tiers[-1][-1]].kind == "story":
+                tiers[-1].append(entry.index)
+            else:
+                tiers.append([entry.index])
+        return phases, tiers
+
+    def _read_story_links(self, feature: Feature) -> list[tuple[int, int, int]]:
+        """(earlier phase, waiting phase, line) from the story-dependency tables of tasks.md."""
+        if not feature.task_list:
+            return []
+        phase_of_story: dict[str, int] = {}
+        for entry in self._phases:
+            for story in entry.stories:
+                phase_of_story.setdefault(story, entry.index)
+        links: list[tuple[int, int, int]] = []
+        for dep in feature.task_list.story_dependencies:
+            waiting = phase_of_story.get(dep.story)
+            for other in dep.depends_on:
+                earlier = phase_of_story.get(other)
+                if waiting is not None and earlier is not None and earlier != waiting:
+                    links.append((earlier, waiting, dep.line))
+        return links
+
+    def phase_label(self, key: str) -> str | None:
+        """The label of the phase that holds task ``key``, e.g. ``Phase 3: User Story 1 - ...``."""
+        p = self.phase_of[self.index[key]]
+        return self._phases[p].label if p is not None else None
+
+    def phase_index(self, key: str) -> int | None:
+        """Position of the task's phase in tasks.md (0 = first phase), None outside phases."""
+        return self.phase_of[self.index[key]]
+
+    def tier_of(self, key: str) -> int | None:
+        p = self.phase_of[self.index[key]]
+        if p is None:
+            return None
+        return next(t for t, members in enumerate(self._tiers) if p in members)
+
+    def closed(self, key: str) -> bool:
+        return self.tasks[self.index[key]].state in CLOSED_STATES
+
+    # -- the combined graph: tasks 0..n-1, then one barrier per phase and per tier ----------------
+
+    @cached_property
+    def _combined(self) -> tuple[list[list[int]], int]:
+        n = len(self.tasks)
+        succ: list[list[int]] = [list(s) for s in self._succ]
+        phase_node = {p.index: n + p.index for p in self._phases}
+        tier_base = n + len(self._phases)
+        succ.extend([] for _ in range(len(self._phases) + len(self._tiers)))
+        for p in self._phases:
+            for i in p.tasks:
+                succ[i].append(phase_node[p.index])
+        for t, members in enumerate(self._tiers):
+            for p in members:
+                succ[phase_node[p]].append(tier_base + t)
+            if t + 1 < len(self._tiers):
+                succ[tier_base + t].append(tier_base + t + 1)
+                for p in self._tiers[t + 1]:
+                    succ[tier_base + t].extend(self._phases[p].tasks)
+        for earlier, waiting, _ in self._story_links:
+            succ[phase_node[earlier]].extend(self._phases[waiting].tasks)
+        return succ, n
+
+    @cached_property
+    def _cyclic(self) -> list[list[int]]:
+        """Strongly connected components of the explicit edges with more than one task (Tarjan)."""
+        succ = self._succ
+        n = len(succ)
+        index = [-1] * n
+        low = [0] * n
+        on_stack = [False] * n
+        stack: list[int] = []
+        found: list[list[int]] = []
+        counter = 0
+        for root in range(n):
+            if index[root] != -1:
+                continue
+            work: list[tuple[int, int]] = [(root, 0)]
+            index[root] = low[root] = counter
+            counter += 1
+            stack.append(root)
+            on_stack[root] = True
+            while work:
+                v, pos = work[-1]
+                edges = succ[v]
+                if pos < len(edges):
+                    work[-1] = (v, pos + 1)
+                    w = edges[pos]
+                    if index[w] == -1:
+                        index[w] = low[w] = counter
+                        counter += 1
+                        stack.append(w)
+                        on_stack[w] = True
+                        work.append((w, 0))
+                    elif on_stack[w] and index[w] < low[v]:
+                        low[v] = index[w]
+                    continue
+                work.pop()
+                if work:
+                    u = work[-1][0]
+                    if low[v] < low[u]:
+                        low[u] = low[v]
+                if low[v] == index[v]:
+                    component: list[int] = []
+                    while True:
+                        w = stack.pop()
+                        on_stack[w] = False
+                        component.append(w)
+                        if w == v:
+                            break
+                    if len(component) > 1:
+                        found.append(sorted(component))
+        found.sort()
+        return found
+
+    def cycles(self) -> list[list[str]]:
+        """One cycle per tangle of explicit dependencies, in before -> after order, first id not
+        repeated: ``[T021, T024, T022]`` reads ``T021 -> T024 -> T022 -> T021``. It is the shortest
+        cycle through the tangle's first task; ``cycle_members()`` has every task of each tangle."""
+        out: list[list[str]] = []
+        for component in self._cyclic:
+            members = set(component)
+            start = component[0]
+            parent: dict[int, int] = {start: -1}
+            queue = deque([start])
+            end = -1
+            while queue and end < 0:
+                v = queue.popleft()
+                for w in self._succ[v]:
+                    if w == start:
+                        end = v
+                        break
+                    if w in members and w not in parent:
+                        parent[w] = v
+                        queue.append(w)
+            path: list[int] = []
+            while end != -1:
+                path.append(end)
+                end = parent[end]
+            out.append([self.nodes[i] for i in reversed(path)])
+        return out
+
+    def cycle_members(self) -> list[list[str]]:
+        return [[self.nodes[i] for i in component] for component in self._cyclic]
+
+    @cached_property
+    def _on_cycle(self) -> set[int]:
+        return {i for component in self._cyclic for i in component}
+
+    @cached_property
+    def _order(self) -> list[int]:
+        """A topological order of the combined graph without the tasks on explicit cycles.
+
+        Implied edges can contradict explicit ones (a task that depends on a task of a later phase,
+        which is reported as graph/phase-inversion): then the explicit edges win, and the barrier on
+        the contradiction is released as if that phase boundary were not there.
+        """
+        succ, n = self._combined
+        total = len(succ)
+        skip = self._on_cycle
+        indeg = [0] * total
+        for v in range(total):
+            if v in skip:
+                continue
+            for w in succ[v]:
+                if w not in skip:
+                    indeg[w] += 1
+        done = [False] * total
+        queue = deque(v for v in range(total) if v not in skip and indeg[v] == 0)
+        order: list[int] = []
+        remaining = total - len(skip)
+        pred: list[list[int]] | None = None
+        while len(order) < remaining:
+            if not queue:
+                if pred is None:
+                    pred = [[] for _ in range(total)]
+                    for v in range(total):
+                        if v not in skip:
+                            for w in succ[v]:
+                                pred[w].append(v)
+                queue.append(self._stuck_barrier(pred, done, skip, n, indeg))
+            v = queue.popleft()
+            if done[v]:
+                continue
+            done[v] = True
+            order.append(v)
+            for w in succ[v]:
+                if w in skip or done[w]:
+                    continue
+                indeg[w] -= 1
+                if indeg[w] == 0:
+                    queue.append(w)
+        return order
+
+    @staticmethod
+    def _stuck_barrier(pred: list[list[int]], done: list[bool], skip: set[int], n: int, indeg: list[int]) -> int:
+        """Walk back from a waiting node until a node repeats: that is a cycle; return a barrier on it."""
+        start = next(v for v in range(len(done)) if not done[v] and v not in skip)
+        seen: dict[int, int] = {}
+        path: list[int] = []
+        v = start
+        while v not in seen:
+            seen[v] = len(path)
+            path.append(v)
+            v = next(u for u in pred[v] if not done[u] and u not in skip)
+        cycle = path[seen[v]:]
+        return next(u for u in cycle if u >= n)
+
+    def _levels(self, weight: Sequence[int], reset: Sequence[bool] | None = None) -> list[int]:
+        """level[v] = max over earlier predecessors u of level[u] + weight[u]; ``reset`` nodes are 0."""
+        succ, _ = self._combined
+        level = [0] * len(succ)
+        placed = [False] * len(succ)
+        for v in self._order:
+            placed[v] = True
+            if reset is not None and reset[v]:
+                level[v] = 0
+            reach = level[v] + weight[v]
+            for w in succ[v]:
+                if not placed[w] and level[w] < reach:
+                    level[w] = reach
+        return level
+
+    def _group(self, level: list[int], keep: Iterable[int]) -> list[list[str]]:
+        layers: dict[int, list[int]] = {}
+        for i in keep:
+            layers.setdefault(level[i], []).append(i)
+        return [[self.nodes[i] for i in sorted(layers[k])] for k in sorted(layers)]
+
+    def waves(self) -> list[list[str]]:
+        """All tasks (done or not) in parallel layers of dependency order; cycle members left out."""
+        succ, n = self._combined
+        weight = [1] * n + [0] * (len(succ) - n)
+        level = self._levels(weight)
+        return self._group(level, (i for i in self._order if i < n))
+
+    def ready(self) -> list[list[str]]:
+        """Open tasks in waves: the first wave can start now (every dependency, explicit or implied,
+        is done); each later wave can start once the waves before it are done. Done and struck
+        tasks count as finished whatever they depend on; cycle members are left out."""
+        succ, n = self._combined
+        closed = [t.state in CLOSED_STATES for t in self.tasks] + [False] * (len(succ) - n)
+        weight = [0 if closed[i] else 1 for i in range(n)] + [0] * (len(succ) - n)
+        level = self._levels(weight, reset=closed)
+        return self._group(level, (i for i in self._order if i < n and not closed[i]))
+
+    def critical_path(self) -> list[str]:
+        """The chain with the most open tasks (done and struck weigh 0); ties go to the longer
+        chain, then to the one that comes first in tasks.md. All done: simply the longest chain."""
+        succ, n = self._combined
+        order = self._order
+        if not order:
+            return []
+        pos = [-1] * len(succ)
+        for k, v in enumerate(order):
+            pos[v] = k
+        acc: list[tuple[int, int]] = [(0, 0)] * len(succ)
+        val: list[tuple[int, int]] = [(0, 0)] * len(succ)
+        back = [-1] * len(succ)
+        for v in order:
+            own = (0, 0) if v >= n else ((0 if self.tasks[v].state in CLOSED_STATES else 1), 1)
+            val[v] = (acc[v][0] + own[0], acc[v][1] + own[1])
+            for w in succ[v]:
+                if pos[w] > pos[v] and (back[w] == -1 or val[v] > acc[w]):
+                    acc[w] = val[v]
+                    back[w] = v
+        end = max((v for v in order if v < n), key=lambda v: (val[v][0], val[v][1], -v), default=-1)
+        path: list[str] = []
+        while end != -1:
+            if end < n:
+                path.append(self.nodes[end])
+            end = back[end]
+        path.reverse()
+        return path
+
+    # -- edges, explained -----------------------------------------------------------------------
+
+    def _exits_entries(self, members: list[int]) -> tuple[list[int], list[int]]:
+        inside = set(members)
+        has_pred: set[int] = set()
+        has_succ: set[int] = set()
+        for i in members:
+            for j in self._succ[i]:
+                if j in inside:
+                    has_succ.add(i)
+                    has_pred.add(j)
+        return [i for i in members if i not in has_succ], [i for i in members if i not in has_pred]
+
+    def _short(self, p: int) -> str:
+        phase = self._phases[p]
+        return f"Phase {phase.key}" if phase.label.startswith("Phase ") else phase.label
+
+    def _implied(self, only: int | None = None) -> list[Edge]:
+        out: list[Edge] = []
+        previous: list[int] | None = None
+        previous_label = ""
+        for members in self._tiers:
+            tasks = [i for p in members for i in self._phases[p].tasks]
+            if not tasks:
+                continue
+            exits, entries = self._exits_entries(tasks)
+            if previous is not None:
+                for after in entries:
+                    p = self.phase_of[after]
+                    assert p is not None
+                    line = self._phases[p].line
+                    for before in previous:
+                        if only is None or only in (before, after):
+                            out.append(Edge(self.nodes[before], self.nodes[after], "phase",
+                                            f"phase order: {self._short(p)} starts when {previous_label} is done "
+                                            f"({self.path}:{line})", line))
+            previous = exits
+            previous_label = " and ".join(self._short(p) for p in members)
+        for earlier, waiting, line in self._story_links:
+            exits, _ = self._exits_entries(self._phases[earlier].tasks)
+            _, entries = self._exits_entries(self._phases[waiting].tasks)
+            for after in entries:
+                for before in exits:
+                    if only is None or only in (before, after):
+                        out.append(Edge(self.nodes[before], self.nodes[after], "story",
+                                        f"story dependency: {self._short(waiting)} waits for "
+                                        f"{self._short(earlier)} ({self.path}:{line})", line))
+        return out
+
+    @cached_property
+    def edges(self) -> list[Edge]:
+        """Explicit edges, then the implied ones (see the module docstring)."""
+        return self.explicit + self._implied()
+
+    def why(self, task_id: str) -> list[Edge]:
+        """Every edge that touches ``task_id``: what it waits for, then what waits for it."""
+        i = self.index.get(task_id)
+        if i is None:
+            raise KeyError(task_id)
+        touching = [e for e in self.explicit if task_id in (e.before, e.after)] + self._implied(only=i)
+        return [e for e in touching if e.after == task_id] + [e for e in touching if e.after != task_id]
+
+    def to_networkx(self) -> networkx.DiGraph[Any]:
+        """The graph as a networkx DiGraph (imports networkx: not for the commit-hook path)."""
+        import networkx as nx
+
+        graph: nx.DiGraph[Any] = nx.DiGraph()
+        for key, task in zip(self.nodes, self.tasks):
+            graph.add_node(key, title=task.title, state=task.state, line=task.line, phase=task.phase)
+        for edge in self.edges:
+            graph.add_edge(edge.before, edge.after, kind=edge.kind, reason=edge.reason, line=edge.line)
+        return graph
+
+
+def build_graph(feature: Feature) -> TaskGraph:
+    """The task graph of one feature (see the module docstring for the semantics)."""
+    return TaskGraph(feature)
+
+
+def shorten(ids: Sequence[str], head: int = 10, tail: int = 3) -> str:
+    """``a -> b -> ... -> a`` for a cycle, cut in the middle when long, with the count."""
+    ring = list(ids) + ids[:1]
+    if len(ids) <= head + tail:
+        return " -> ".join(ring)
+    return (" -> ".join(ring[:head]) + f" -> ... ({len(ids) - head - tail + 1} more) -> "
+            + " -> ".join(ring[-tail - 1:]) + f" ({len(ids)} tasks)")
