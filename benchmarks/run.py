@@ -1,0 +1,362 @@
+"""speckit's speed budgets, each figure measured beside its baseline in the same run.
+
+    python benchmarks/run.py                  # the full benchmark (a few minutes)
+    python benchmarks/run.py --quick          # small corpora, few runs: a smoke test (seconds)
+    python benchmarks/run.py --only hook,graph --runs 9
+    python benchmarks/run.py --update-docs    # also put the table into docs/performance.md
+
+Writes ``benchmarks/results.json`` (the full run; ``--out`` elsewhere) and prints the table. Every
+figure is a ratio of medians (or an absolute limit, for memory), never a timing asserted in tests.
+See docs/performance.md for what each figure means and what dominates the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import importlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import deque
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+import peer  # noqa: E402
+from harness import Failed, Figure, Run, Series, alternate, run_process, table, timed  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+FIGURES = ("hook", "throughput", "warm", "graph", "memory", "site", "peer")
+MARKERS = ("<!-- results:start -->", "<!-- results:end -->")
+NUMBERS = {"hook": ["1"], "throughput": ["2", "5"], "warm": ["3"], "graph": ["4a", "4b"], "site": ["6"], "peer": ["7a", "7b"]}
+
+# The floor and the throughput baseline: the same interpreter, markdown-it-py's plain parse.
+PARSE = """
+import os, sys
+from markdown_it import MarkdownIt
+md = MarkdownIt()
+for arg in sys.argv[1:]:
+    paths = [arg] if arg.endswith('.md') else sorted(
+        os.path.join(d, f) for d, _, fs in os.walk(arg) for f in fs if f.endswith('.md'))
+    for path in paths:
+        with open(path, encoding='utf-8') as handle:
+            md.parse(handle.read())
+"""
+
+
+class Bench:
+    def __init__(self, work: Path, quick: bool, runs: int | None) -> None:
+        self.work = work
+        self.quick = quick
+        self.runs = runs
+        self.python = sys.executable
+        script = Path(sys.executable).parent / "speckit"
+        self.speckit = [str(script)] if script.exists() else [sys.executable, "-m", "speckit"]
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("SPECKIT_", "PYDANTIC_"))}
+        self.repo = work / "repo"  # a plain folder, no config: speckit's defaults
+        self.specs = self.repo / "specs"
+        self.features = 30 if quick else 1000
+        self._corpus: list[Path] | None = None
+
+    def n(self, full: int, quick: int = 2) -> int:
+        return self.runs if self.runs else (quick if self.quick else full)
+
+    def corpus(self) -> list[Path]:
+        if self._corpus is None:
+            self._corpus = corpus.write_corpus(self.specs, self.features)
+        return self._corpus
+
+    def check(self, args: list[str], cache: Path | None, cwd: Path | None = None) -> Run:
+        env = dict(self.env)
+        if cache is None:
+            env["SPECKIT_CACHE"] = "0"
+        else:
+            env["SPECKIT_CACHE_DIR"] = str(cache)
+        # Exit 1 means findings: a normal outcome of a check.
+        return run_process([*self.speckit, "check", *args], cwd or self.repo, env, ok_codes=(0, 1))
+
+    def parse(self, args: list[str], cwd: Path | None = None) -> Run:
+        return run_process([self.python, "-c", PARSE, *args], cwd or self.repo, self.env)
+
+    def fresh_cache(self) -> Path:
+        return Path(tempfile.mkdtemp(prefix="cache-", dir=self.work))
+
+
+def available(module: str, name: str) -> bool:
+    try:
+        return hasattr(importlib.import_module(module), name)
+    except ImportError:
+        return False
+
+
+def hook(b: Bench) -> list[Figure]:
+    figure = Figure("1", "Hook latency: `speckit check` one feature (~30 KB), whole process, cache empty",
+                    "≤ 2.5x", limit=2.5)
+    folder = corpus.write_hook_feature(b.work / "hook" / "specs")
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    files = [str(p) for p in sorted(folder.glob("*.md"))]
+
+    def subject() -> Run:
+        cache = b.fresh_cache()
+        try:
+            return b.check([str(folder)], cache, cwd=b.work / "hook")
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+
+    runs, base = alternate(b.n(21, 3), subject, lambda: b.parse(files, cwd=b.work / "hook"))
+    figure.subject, figure.baseline = Series("speckit check FEATURE", runs), Series("python: import markdown_it, parse 3 files", base)
+    figure.value = figure.subject.median / figure.baseline.median
+    figure.notes.append(f"feature of {size / 1000:.1f} KB in 3 documents; floor = same interpreter importing "
+                        "markdown_it and parsing the same files with MarkdownIt()")
+    return [figure]
+
+
+def throughput(b: Bench) -> list[Figure]:
+    figures = b.corpus()
+    size = sum(p.stat().st_size for f in figures for p in f.iterdir())
+    figure = Figure("2", f"Throughput: check {len(figures):,} features in one process", "≤ 1.5x", limit=1.5)
+    runs, base = alternate(b.n(3, 1), lambda: b.check(["specs"], None), lambda: b.parse(["specs"]), warmup=0)
+    figure.subject = Series("speckit check specs (no cache)", runs)
+    figure.baseline = Series("python: markdown-it-py parse of the same files", base)
+    figure.value = figure.subject.median / figure.baseline.median
+    figure.notes.append(f"{len(figures)} generated features, {size / 1e6:.1f} MB of Markdown")
+    memory = Figure("5", f"Memory: peak RSS of the {len(figures):,}-feature check", "≤ 300 MB", limit=300, unit="MB")
+    memory.subject, memory.baseline = figure.subject, figure.baseline
+    memory.value = figure.subject.peak_mb
+    memory.notes.append(f"baseline parse peaked at {figure.baseline.peak_mb:.0f} MB; RSS from wait4 of the whole process")
+    return [figure, memory]
+
+
+def warm(b: Bench) -> list[Figure]:
+    figures = b.corpus()
+    figure = Figure("3", f"Warm re-check: {len(figures):,} features, one file changed, cache on", "≤ 0.10x", limit=0.10)
+    victim = figures[len(figures) // 2] / "spec.md"
+    original = victim.read_bytes()
+    colds, warms = [], []
+    entries = 0
+    try:
+        for _ in range(b.n(3, 1)):
+            cache = b.fresh_cache()
+            colds.append(b.check(["specs"], cache))
+            entries = sum(1 for _ in cache.rglob("*.json"))
+            victim.write_bytes(original + b"\n- An edge case added in the benchmark.\n")
+            warms.append(b.check(["specs"], cache))
+            victim.write_bytes(original)
+            shutil.rmtree(cache, ignore_errors=True)
+    finally:
+        victim.write_bytes(original)
+    figure.subject, figure.baseline = Series("re-check, warm cache", warms), Series("cold check, empty cache", colds)
+    figure.value = figure.subject.median / figure.baseline.median
+    figure.notes.append(f"{entries} cache entries after the cold run; changed: {victim.relative_to(b.repo)}")
+    if entries == 0:
+        figure.notes.append("the check wrote no cache entries: the cache is not wired into 'speckit check' yet")
+    return [figure]
+
+
+def graph(b: Bench) -> list[Figure]:
+    from speckit.graph import build_graph
+    from speckit.model import Feature, FeatureRef, Task
+
+    def feature(count: int) -> tuple[Feature, list[list[int]]]:
+        preds = corpus.graph_edges(count, 3 * count)
+        tasks = [Task.model_construct(id=f"T{i + 1:06d}", title="t", text="t", line=i + 1,
+                                      depends_on=[f"T{p + 1:06d}" for p in pred]) for i, pred in enumerate(preds)]
+        return Feature.model_construct(feature=FeatureRef(id="graph", path="graph"), tasks=tasks,
+                                       documents=["tasks.md"]), preds
+
+    def analyse(f: Feature) -> None:
+        g = build_graph(f)
+        g.cycles()
+        g.waves()
+        g.critical_path()
+
+    big, small = (10_000, 1_000) if b.quick else (100_000, 10_000)
+    results = {}
+    for count in (small, big):
+        f, preds = feature(count)
+        gc.collect()
+        results[count] = alternate(b.n(5, 2), lambda: timed(lambda: analyse(f)), lambda: timed(lambda: kahn(preds)))
+        del f
+    ratio = Figure("4a", f"Graph: {big:,} tasks, {3 * big:,} dependencies: cycles, waves, critical path",
+                   "≤ 5x", limit=5.0)
+    ratio.subject = Series("speckit.graph: build + cycles + waves + critical path", results[big][0])
+    ratio.baseline = Series("plain-Python Kahn topological sort, same edges", results[big][1])
+    ratio.value = ratio.subject.median / ratio.baseline.median
+    growth = Figure("4b", f"Graph growth: {big:,} vs {small:,} tasks (10x)", "≤ 12x", limit=12.0)
+    growth.subject = ratio.subject
+    growth.baseline = Series(f"the same at {small:,} tasks", results[small][0])
+    growth.value = growth.subject.median / growth.baseline.median
+    ratio.notes.append("in-process; the tasks are built with model_construct, outside the timing")
+    return [ratio, growth]
+
+
+def kahn(preds: list[list[int]]) -> list[int]:
+    """The baseline: Kahn's topological sort over predecessor lists."""
+    count = len(preds)
+    succ: list[list[int]] = [[] for _ in range(count)]
+    indegree = [0] * count
+    for node, pred in enumerate(preds):
+        indegree[node] = len(pred)
+        for p in pred:
+            succ[p].append(node)
+    queue = deque(i for i in range(count) if indegree[i] == 0)
+    order = []
+    while queue:
+        node = queue.popleft()
+        order.append(node)
+        for nxt in succ[node]:
+            indegree[nxt] -= 1
+            if indegree[nxt] == 0:
+                queue.append(nxt)
+    if len(order) != count:
+        raise ValueError("cycle")
+    return order
+
+
+def site(b: Bench) -> list[Figure]:
+    figure = Figure("6", "Site: `speckit docs build` of 200 features", "≤ 1.5x", limit=1.5, measured=False)
+    if not available("speckit.commands.docs", "docs_command"):
+        figure.notes.append("not measured yet: 'speckit docs build' (#5) is not in this version")
+        return [figure]
+    from site_bench import measure_site  # noqa: PLC0415 - only when the command exists
+
+    return [measure_site(b, figure)]
+
+
+def peer_figures(b: Bench) -> list[Figure]:
+    all_fig = Figure("7a", "Peer: validate 200 changes (OpenSpec) vs check 200 features", "< 1.0x", limit=1.0, unit="x<")
+    one_fig = Figure("7b", "Peer: validate one change vs check one feature", "< 1.0x", limit=1.0, unit="x<")
+    figures = [all_fig, one_fig]
+    npm = shutil.which("npm")
+    if npm is None or b.quick:
+        for f in figures:
+            f.measured = False
+            f.notes.append("skipped: npm is not installed" if npm is None else "skipped in --quick (needs the npm registry)")
+        return figures
+    prefix = b.work / "openspec"
+    install = subprocess.run([npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--loglevel=error",
+                              "@fission-ai/openspec@1.13.x"], stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    binary = prefix / "node_modules" / ".bin" / "openspec"
+    if install.returncode != 0 or not binary.exists():
+        for f in figures:
+            f.measured = False
+            f.notes.append(f"skipped: npm install failed: {install.stderr.strip().splitlines()[-1:]}")
+        return figures
+    version = subprocess.run([str(binary), "--version"], stdin=subprocess.DEVNULL, capture_output=True, text=True).stdout.strip()
+    changes = peer.make_changes()
+    openspec_root, speckit_root = b.work / "peer-openspec", b.work / "peer-speckit"
+    peer.write_openspec(openspec_root, changes)
+    specs = peer.write_speckit(speckit_root, changes)
+    env = {**b.env, "OPENSPEC_TELEMETRY": "0", "DO_NOT_TRACK": "1", "OPENSPEC_NO_UPDATE_CHECK": "1", "NO_COLOR": "1"}
+
+    def openspec(*args: str) -> Run:
+        return run_process([str(binary), "validate", *args, "--no-interactive"], openspec_root, env)
+
+    one_feature = sorted(specs.iterdir())[0]
+    for figure, theirs, ours in (
+        (all_fig, lambda: openspec("--all"), lambda: b.check(["specs"], None, cwd=speckit_root)),
+        (one_fig, lambda: openspec(changes[0].name, "--type", "change"),
+         lambda: b.check([str(one_feature.relative_to(speckit_root))], None, cwd=speckit_root)),
+    ):
+        runs, base = alternate(b.n(7, 2), ours, theirs)
+        figure.subject, figure.baseline = Series("speckit check (no cache)", runs), Series(f"openspec {version} validate", base)
+        figure.value = figure.subject.median / figure.baseline.median
+    all_fig.notes.append(f"OpenSpec {version}: {len(changes)} changes, {peer.markdown_bytes(openspec_root) / 1000:.0f} KB; "
+                         f"speckit: {len(changes)} features, {peer.markdown_bytes(speckit_root) / 1000:.0f} KB, same counts "
+                         "(1,000 requirements, 2,000 scenarios, 2,000 tasks); telemetry off, stdin closed")
+    return figures
+
+
+def machine() -> dict[str, object]:
+    model = ""
+    try:
+        model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), "")
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    from speckit import __version__
+
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpu": model,
+            "cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()],
+            "speckit": __version__, "commit": commit}
+
+
+def update_docs(path: Path, text: str) -> None:
+    from speckit.fsutil import write_atomic
+
+    page = path.read_text(encoding="utf-8")
+    start, end = page.find(MARKERS[0]), page.find(MARKERS[1])
+    if start < 0 or end < start:
+        raise SystemExit(f"{path}: no {MARKERS[0]} ... {MARKERS[1]} markers to put the table between")
+    write_atomic(path, page[: start + len(MARKERS[0])] + "\n" + text + "\n" + page[end:])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="speckit's speed budgets, measured beside their baselines.")
+    parser.add_argument("--quick", action="store_true", help="small corpora and few runs (the test suite's smoke run)")
+    parser.add_argument("--runs", type=int, help="runs per figure (default: 21 for the hook, 3-7 elsewhere)")
+    parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(FIGURES)}")
+    parser.add_argument("--out", type=Path, help="results file (default: benchmarks/results.json; none with --quick)")
+    parser.add_argument("--update-docs", action="store_true", help="put the table into docs/performance.md")
+    parser.add_argument("--keep", type=Path, help="build the corpora here and keep them")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else set(FIGURES)
+    if only - set(FIGURES):
+        parser.error(f"unknown figure(s): {', '.join(sorted(only - set(FIGURES)))}")
+    out = args.out or (None if args.quick else HERE / "results.json")
+    started = datetime.datetime.now(datetime.timezone.utc)
+    info = machine()
+    work_context = tempfile.TemporaryDirectory(prefix="speckit-bench-") if args.keep is None else None
+    work = Path(work_context.name) if work_context else args.keep.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(work, args.quick, args.runs)
+    steps = [("hook", hook), ("throughput", throughput), ("warm", warm), ("graph", graph), ("site", site), ("peer", peer_figures)]
+    results: list[Figure] = []
+    try:
+        for name, step in steps:
+            if name not in only and not (name == "throughput" and "memory" in only):
+                continue
+            print(f"... {name}", file=sys.stderr, flush=True)
+            reason = None
+            if name in ("hook", "throughput", "warm") and not available("speckit.commands.check", "check_command"):
+                reason = "not measured yet: 'speckit check' (#3) is not in this version"
+            elif name == "graph" and not available("speckit.graph", "build_graph"):
+                reason = "not measured yet: speckit.graph (#3) is not in this version"
+            try:
+                found = step(bench) if reason is None else []
+            except Failed as error:
+                reason = f"failed: {error}"
+            if reason is not None:
+                found = [Figure(number, name, "", measured=False, notes=[reason]) for number in NUMBERS[name]]
+            results.extend(f for f in found if f.number != "5" or "memory" in only)
+    finally:
+        if work_context:
+            work_context.cleanup()
+    results.sort(key=lambda f: f.number)
+    text = table(results)
+    notes = [f"- {f.number}: {note}" for f in results for note in f.notes]
+    print(text)
+    print("\n".join(notes))
+    if out:
+        from speckit.fsutil import write_atomic
+
+        data = {"date": started.isoformat(timespec="seconds"), "quick": args.quick, "machine": info,
+                "figures": [f.to_json() for f in results], "table": text}
+        write_atomic(out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    if args.update_docs:
+        stamp = f"Measured {started:%Y-%m-%d} on {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, commit {info['commit']}."
+        update_docs(ROOT / "docs" / "performance.md", "\n".join([stamp, "", text, "", *notes]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
