@@ -75,7 +75,9 @@ def task_key(task: Task) -> str:
 
 
 @dataclass
-class _Phase:
+class PhaseGroup:
+    """A phase of tasks.md as the graph sees it: position, key (``Task.phase``), label, task indexes."""
+
     index: int
     key: str
     label: str
@@ -128,15 +130,15 @@ class TaskGraph:
 
     # -- phases --------------------------------------------------------------------------------
 
-    def _read_phases(self, feature: Feature) -> tuple[list[_Phase], list[list[int]]]:
-        phases: list[_Phase] = []
-        by_key: dict[str, _Phase] = {}
+    def _read_phases(self, feature: Feature) -> tuple[list[PhaseGroup], list[list[int]]]:
+        phases: list[PhaseGroup] = []
+        by_key: dict[str, PhaseGroup] = {}
         for phase in feature.task_list.phases if feature.task_list else []:
             key = phase.number or phase.title
             if key in by_key:
                 continue
             label = f"Phase {phase.number}: {phase.title}" if phase.number else phase.title
-            entry = _Phase(len(phases), key, label, phase.kind, list(phase.stories), phase.line)
+            entry = PhaseGroup(len(phases), key, label, phase.kind, list(phase.stories), phase.line)
             phases.append(entry)
             by_key[key] = entry
         self.phase_of: list[int | None] = []
@@ -169,6 +171,20 @@ class TaskGraph:
                 if waiting is not None and earlier is not None and earlier != waiting:
                     links.append((earlier, waiting, dep.line))
         return links
+
+    @property
+    def phases(self) -> list[PhaseGroup]:
+        return self._phases
+
+    @property
+    def tiers(self) -> list[list[int]]:
+        """Phase indexes per tier, in order (consecutive story phases share a tier)."""
+        return self._tiers
+
+    @property
+    def story_links(self) -> list[tuple[int, int, int]]:
+        """(earlier phase index, waiting phase index, line) from story-dependency tables."""
+        return self._story_links
 
     def phase_label(self, key: str) -> str | None:
         """The label of the phase that holds task ``key``, e.g. ``Phase 3: User Story 1 - ...``."""

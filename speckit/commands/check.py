@@ -1,0 +1,138 @@
+"""``speckit check``: the rules over features, rendered for people, CI and code scanning.
+
+Exit codes: 0 clean, 1 errors (or warnings under --strict), 2 bad usage or unreadable input (the
+other features are still checked and reported). Never prompts and never reads stdin.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from speckit.commands import config_option, load_config
+from speckit.errors import InputError
+
+FORMATS = ("text", "json", "sarif", "github", "junit")
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format: text for people, json, sarif (code scanning), github (workflow "
+                   "commands), junit (test reports).")
+@click.option("--strict", is_flag=True, help="Warnings fail the run too (exit code 1).")
+@click.option("--explain", "explain", metavar="RULE", help="Print what RULE looks for, an example and the fix.")
+@click.option("--list-rules", is_flag=True, help="List every rule with its default severity.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Hide the findings recorded in FILE; fail only on new ones.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Record the current findings in FILE (then use --baseline FILE).")
+@click.option("--force", is_flag=True, help="With --write-baseline: replace FILE even if it is not a baseline.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the report to FILE (atomically) instead of standard output.")
+@config_option
+def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str | None, list_rules: bool,
+                  baseline: Path | None, write_baseline: Path | None, force: bool, output: Path | None,
+                  config_path: Path | None) -> int:
+    """Check features: the task graph, the spec, INVEST on every story, traceability and evidence.
+
+    PATHS are feature folders, files inside them (their whole feature is checked), or folders to
+    search; with none, every feature under the specs root.
+    """
+    from speckit.check.rules import RULES
+
+    if explain is not None:
+        click.echo(_explain(explain, RULES))
+        return 0
+    if list_rules:
+        for rule in RULES.values():
+            state = rule.severity if rule.enabled else f"off ({rule.severity} when on)"
+            click.echo(f"{rule.id:32} {state:24} {rule.summary}")
+        return 0
+    from speckit.check import UNREADABLE, check_features
+    from speckit.discover import features
+    from speckit.report.diagnostics import Report
+
+    config = load_config(config_path)
+    targets = features(paths, config)
+    known = None
+    if baseline is not None:
+        from speckit.check import baseline as baselines
+
+        known = baselines.load(baseline)
+    found = []
+    checked: list[str] = []
+    unreadable = 0
+    for target, feature, diagnostics in check_features(targets, config):
+        if feature is None:
+            unreadable += 1
+            for d in diagnostics:
+                click.echo(f"speckit: error: {d.message}", err=True)
+            if fmt != "text":
+                found.extend(diagnostics)
+            continue
+        checked.append(str(target.document or target.folder))
+        found.extend(diagnostics)
+    if write_baseline is not None:
+        from speckit.check import baseline as baselines
+
+        count = baselines.write(write_baseline, [d for d in found if d.rule != UNREADABLE], force=force)
+        click.echo(f"wrote {count} findings to {write_baseline}", err=True)
+        return 2 if unreadable else 0
+    hidden = 0
+    if known is not None:
+        from speckit.check import baseline as baselines
+
+        found, hidden = baselines.apply(found, known)
+    report = Report(diagnostics=found, features=checked, strict=strict, baselined=hidden)
+    _emit(_render(report, fmt, output is None), output)
+    if unreadable:
+        return 2
+    return 1 if report.failed else 0
+
+
+def _render(report: object, fmt: str, to_terminal: bool) -> str:
+    from speckit.report import diagnostics as r
+
+    assert isinstance(report, r.Report)
+    if fmt == "json":
+        return r.as_json(report)
+    if fmt == "sarif":
+        from speckit.report.sarif import sarif
+
+        return sarif(report)
+    if fmt == "github":
+        return r.github(report)
+    if fmt == "junit":
+        return r.junit(report)
+    return r.text(report, colour=to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        if text:
+            click.echo(text)
+        return
+    from speckit.fsutil import write_atomic
+
+    write_atomic(output, text + "\n")
+
+
+def _explain(rule_id: str, rules: dict[str, object]) -> str:
+    from speckit.check.rules import Rule
+
+    rule = rules.get(rule_id)
+    if not isinstance(rule, Rule):
+        import difflib
+
+        close = difflib.get_close_matches(rule_id, list(rules), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else " ('speckit check --list-rules' lists them)"
+        raise InputError(f"no rule '{rule_id}'{hint}")
+    default = rule.severity if rule.enabled else f"off by default ({rule.severity} when turned on)"
+    example = "\n".join(f"    {line}" for line in rule.example.splitlines())
+    return (f"{rule.id}  [{default}]\n\n{rule.summary}\n\n{rule.explain}\n\nExample:\n{example}\n\n"
+            f"Fix: {rule.fix}\n\nSilence it: 'rules: {{{rule.id}: off}}' in speckit.yaml, or "
+            f"'<!-- speckit-ignore {rule.id} -->' on the line before.")

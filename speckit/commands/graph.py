@@ -1,0 +1,186 @@
+"""``speckit graph``, ``speckit next`` and ``speckit done``: the task graph of one feature."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+
+from speckit.commands import config_option, load_config, read
+from speckit.errors import InputError
+from speckit.model import Feature
+
+
+def _load(feature: str, config_path: Path | None) -> tuple[Feature, Path]:
+    from speckit.discover import resolve
+
+    config = load_config(config_path)
+    target = resolve(feature, config, whole_feature=True)
+    model = read(target)
+    if model.task_list is None:
+        raise InputError(f"{target.document or target.folder}: no tasks.md, so no task graph")
+    return model, Path(model.task_list.path)
+
+
+def _left_out(graph: object) -> list[str]:
+    from speckit.graph import TaskGraph
+
+    assert isinstance(graph, TaskGraph)
+    return [k for members in graph.cycle_members() for k in members]
+
+
+@click.command("graph")
+@click.argument("feature")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "json", "text"]), default="mermaid",
+              show_default=True)
+@click.option("--why", "why", metavar="TASK", help="Explain every edge of TASK: what it waits for and what waits for it.")
+@config_option
+def graph_command(feature: str, fmt: str, why: str | None, config_path: Path | None) -> None:
+    """Print FEATURE's task graph: explicit dependencies and the implied phase and story order,
+    with cycles, waves and the critical path (json), or why one task's edges exist (--why)."""
+    from speckit.graph import build_graph
+    from speckit.report import graph as render
+
+    model, _ = _load(feature, config_path)
+    graph = build_graph(model)
+    if why is not None:
+        if why not in graph.index:
+            raise InputError(f"{why}: no such task in {model.task_list.path if model.task_list else feature}")
+        edges = graph.why(why)
+        if fmt == "json":
+            click.echo(json.dumps([{"before": e.before, "after": e.after, "kind": e.kind, "reason": e.reason,
+                                    "line": e.line} for e in edges], indent=2, ensure_ascii=False))
+            return
+        task = graph.tasks[graph.index[why]]
+        click.echo(f"{why} {task.title}  ({task.state}, {graph.phase_label(why) or 'no phase'})")
+        waits = [e for e in edges if e.after == why]
+        feeds = [e for e in edges if e.after != why]
+        click.echo(f"waits for ({len(waits)}):" if waits else "waits for nothing")
+        for e in waits:
+            click.echo(f"  {e.before:10} [{e.kind}] {e.reason}")
+        click.echo(f"needed by ({len(feeds)}):" if feeds else "needed by nothing")
+        for e in feeds:
+            click.echo(f"  {e.after:10} [{e.kind}] {e.reason}")
+        return
+    if fmt == "mermaid":
+        click.echo(render.mermaid(graph))
+    elif fmt == "dot":
+        click.echo(render.dot(graph))
+    elif fmt == "json":
+        click.echo(render.as_json(graph, model.feature.id))
+    else:
+        click.echo(_text(graph))
+    left = _left_out(graph)
+    if left and fmt != "json":
+        click.echo(f"note: {len(left)} tasks on a dependency cycle are left out of waves and the critical path: "
+                   f"{', '.join(left[:20])}{' ...' if len(left) > 20 else ''}", err=True)
+
+
+def _text(graph: object) -> str:
+    from speckit.graph import TaskGraph
+
+    assert isinstance(graph, TaskGraph)
+    out = [f"{len(graph.nodes)} tasks, {len(graph.explicit)} explicit dependencies, {len(graph.phases)} phases"]
+    for cycle in graph.cycles():
+        from speckit.graph import shorten
+
+        out.append(f"cycle: {shorten(cycle)}")
+    out.append("waves:")
+    out.extend(f"  {n}. {', '.join(wave)}" for n, wave in enumerate(graph.waves(), 1))
+    out.append(f"critical path: {' -> '.join(graph.critical_path()) or '(none)'}")
+    return "\n".join(out)
+
+
+@click.command("next")
+@click.argument("feature")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@config_option
+def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
+    """List FEATURE's open tasks whose dependencies are all done (they may run in parallel), then
+    the waves that follow once those are done."""
+    from speckit.graph import build_graph
+
+    model, path = _load(feature, config_path)
+    graph = build_graph(model)
+    waves = graph.ready()
+    left = _left_out(graph)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "feature": model.feature.id,
+            "ready": [[_entry(graph, k) for k in wave] for wave in waves[:1]],
+            "waves": waves,
+            "left_out": left,
+        }, indent=2, ensure_ascii=False))
+        return
+    if not waves:
+        click.echo("nothing left to do: every task is done" if not left else "no task can start")
+    for n, wave in enumerate(waves, 1):
+        if n == 1:
+            click.echo(f"ready now ({len(wave)} {'task' if len(wave) == 1 else 'tasks'}, may run in parallel):")
+            for key in wave:
+                task = graph.tasks[graph.index[key]]
+                click.echo(f"  {key:8} {task.title}  ({path}:{task.line})")
+        else:
+            if n == 2:
+                click.echo("then:")
+            click.echo(f"  wave {n}: {', '.join(wave)}")
+    if left:
+        click.echo(f"left out, on a dependency cycle (see 'speckit check'): {', '.join(left)}")
+
+
+def _entry(graph: object, key: str) -> dict[str, object]:
+    from speckit.graph import TaskGraph
+
+    assert isinstance(graph, TaskGraph)
+    task = graph.tasks[graph.index[key]]
+    return {"id": key, "title": task.title, "phase": task.phase, "line": task.line, "parallel": task.parallel}
+
+
+_CHECKBOX = re.compile(rb"^((?:\xef\xbb\xbf)?(?:[ \t]*>)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[([ ~xX])\]")
+
+
+@click.command("done")
+@click.argument("feature")
+@click.argument("tasks", nargs=-1, required=True)
+@config_option
+def done_command(feature: str, tasks: tuple[str, ...], config_path: Path | None) -> None:
+    """Tick TASKS in FEATURE's tasks.md in place ('- [ ]' becomes '- [X]'); nothing else in the
+    file changes, byte for byte."""
+    from speckit.fsutil import write_atomic
+
+    model, path = _load(feature, config_path)
+    by_id: dict[str, list[int]] = {}
+    for task in model.tasks:
+        if task.id:
+            by_id.setdefault(task.id, []).append(task.line)
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{path}: is UTF-16; speckit done edits UTF-8 files only")
+    lines = data.split(b"\n")
+    mark = b"x" if re.search(rb"^\s*[-*+] \[x\]", data, re.M) and not re.search(rb"^\s*[-*+] \[X\]", data, re.M) else b"X"
+    unknown = [t for t in tasks if t not in by_id]
+    if unknown:
+        raise InputError(f"{path}: no task {', '.join(unknown)}")
+    ticked: list[str] = []
+    already: list[str] = []
+    for task_id in dict.fromkeys(tasks):
+        places = by_id[task_id]
+        if len(places) > 1:
+            raise InputError(f"{path}: task id {task_id} is used on lines {', '.join(map(str, places))}; renumber first")
+        number = places[0]
+        line = lines[number - 1]
+        match = _CHECKBOX.match(line)
+        if match is None:
+            raise InputError(f"{path}:{number}: task {task_id} has no checkbox to tick (a table row? edit its status)")
+        if match.group(2) in (b"x", b"X"):
+            already.append(task_id)
+            continue
+        lines[number - 1] = line[: match.start(2)] + mark + line[match.end(2):]
+        ticked.append(task_id)
+    if ticked:
+        write_atomic(path, b"\n".join(lines))
+        click.echo(f"ticked {', '.join(ticked)} in {path}")
+    if already:
+        click.echo(f"already done: {', '.join(already)}")
