@@ -86,3 +86,96 @@ def tasks_command(feature: str, force: bool, dry_run: bool, config_path: Path | 
 
     config, model = _feature(feature, config_path)
     _emit(scaffold.tasks(model, config), force, dry_run)
+
+
+@click.command("init")
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@force_option
+@dry_run_option
+def init_command(directory: Path, force: bool, dry_run: bool) -> None:
+    """Set up speckit in DIRECTORY (default: here): speckit.yaml with comments, the specs root, and
+    .gitignore entries for speckit's working folders. Reuses Spec Kit's specs root and templates."""
+    from speckit.fsutil import write_new
+    from speckit.scaffold import init
+
+    setup = init.prepare(directory)
+    for note in setup.notes:
+        click.echo(note, err=True)
+    if dry_run:
+        click.echo(f"would write {_show(setup.config)}", err=True)
+        click.echo(setup.config_text, nl=False)
+        if setup.make_specs:
+            click.echo(f"would create {_show(directory / setup.specs_root)}/", err=True)
+        if setup.gitignore_text is not None:
+            click.echo(f"would update {_show(setup.gitignore)}:", err=True)
+            click.echo(setup.gitignore_text, nl=False)
+        return
+    if setup.config.exists() and not force:
+        write_new(setup.config, setup.config_text)  # raises the shared "already exists" error
+    backup = init.apply(setup, force)
+    if backup is not None:
+        click.echo(f"kept the old file as {_show(backup)}", err=True)
+    click.echo(_show(setup.config))
+    if setup.make_specs:
+        click.echo(_show(directory / setup.specs_root) + "/")
+    if setup.gitignore_text is not None:
+        click.echo(_show(setup.gitignore))
+
+
+@click.group("templates")
+def templates_command() -> None:
+    """The document templates speckit uses, and where each comes from."""
+
+
+@templates_command.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@config_option
+def templates_list(fmt: str, config_path: Path | None) -> None:
+    """List each template (spec.md, plan.md, tasks.md, speckit.yaml) and the file in use:
+    the project's templates/, Spec Kit's .specify/templates/, or speckit's built-in one."""
+    import json
+
+    from speckit.scaffold import templates
+
+    config = load_config(config_path)
+    found = templates.all_templates(config.root)
+    if fmt == "json":
+        click.echo(json.dumps([{"name": t.name, "origin": t.origin, "path": str(t.path)} for t in found], indent=2))
+        return
+    for template in found:
+        click.echo(f"{template.name:<13} {template.origin:<9} {_show(template.path)}")
+    kit = config.root / ".specify" / "templates" / "tasks-template.md"
+    if kit.is_file() and not any(t.name == "tasks.md" and t.origin == "project" for t in found):
+        click.echo(f"(not used: {_show(kit)}: 'speckit tasks' derives the task list instead of filling a sample)")
+
+
+@click.group("config")
+def config_command() -> None:
+    """Read or change speckit.yaml, keeping its comments and key order."""
+
+
+@config_command.command("get")
+@click.argument("key")
+@config_option
+def config_get(key: str, config_path: Path | None) -> None:
+    """Print the value of KEY (e.g. specs_root, invest.max_tasks, rules.graph/cycle)."""
+    from speckit.scaffold import configedit
+
+    click.echo(configedit.dump(configedit.get(load_config(config_path), key)))
+
+
+@config_command.command("set")
+@click.argument("key")
+@click.argument("value")
+@config_option
+def config_set(key: str, value: str, config_path: Path | None) -> None:
+    """Set KEY to VALUE (read as YAML: 20, off, "[a, b]") in speckit.yaml, in place."""
+    from speckit.errors import InputError
+    from speckit.fsutil import write_atomic
+    from speckit.scaffold import configedit
+
+    config = load_config(config_path)
+    if config.source is None:
+        raise InputError("no speckit.yaml here or above (run 'speckit init' first)")
+    write_atomic(config.source, configedit.set_value(config.source, key, value))
+    click.echo(f"{_show(config.source)}: {key} = {configedit.dump(configedit.get(load_config(config.source), key), flow=True)}")
