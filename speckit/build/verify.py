@@ -1,0 +1,169 @@
+"""``speckit checklist --verify``: run or read every item's check, and derive the validation summary.
+
+- ``shell`` checks (required artifacts) run here, from the repository root, each with a time limit;
+  their output goes to ``<out>/evidence/verify-<time>/<item>.log``.
+- ``run`` checks are read from the evidence of ``run.sh`` / ``speckit run`` (the latest record of the
+  step over every run): verifying never runs a release step, which may deploy or publish.
+- ``approval`` checks hold when a person approved the gate: in a run (``--approve``, the terminal) or
+  with ``speckit checklist --verify --approve GATE``; who and when are recorded either way.
+- ``manual`` items report what the document says.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from speckit.build.checklist import Item
+from speckit.build.steps import RunPlan
+from speckit.model import Feature
+from speckit.run import evidence as ev
+
+Status = Literal["pass", "fail", "pending", "waiting", "manual"]
+STATE_FILE = "checklist-state.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    status: Status
+    detail: str
+    log: str = ""
+
+
+def evaluate(items: list[Item], run: RunPlan, root: Path, evidence: Path, approvals: dict[str, ev.Approval],
+             log_dir: Path | None, timeout: float = 60.0,
+             progress: Callable[[Item, Result], None] | None = None) -> dict[str, Result]:
+    records = ev.all_records(evidence)
+    approval_nodes = {n.id for n in run.nodes if n.approval}
+    results: dict[str, Result] = {}
+    for item in items:
+        check = item.check
+        if check.kind == "shell":
+            result = _shell(item, root, log_dir, timeout)
+        elif check.kind == "approval":
+            result = _approval(check.step, approvals)
+        elif check.kind == "run":
+            rec = records.get(check.step)
+            if rec is None:
+                result = _approval(check.step, approvals) if check.step in approval_nodes and check.step not in approvals \
+                    else Result("pending", "not run yet")
+            elif rec.status in ev.PASSED:
+                result = Result("pass", f"passed in run {rec.run_id}")
+            elif rec.status == "waiting":
+                result = Result("waiting", f"waits for a human: --approve {check.step}")
+            else:
+                result = Result("fail", f"exit code {rec.exit} in run {rec.run_id}",
+                                f"{rec.run_id}/{rec.step}.log")
+        else:
+            result = Result("manual", f"document: {item.state}")
+        results[item.id] = result
+        if progress is not None:
+            progress(item, result)
+    return results
+
+
+def _approval(gate: str, approvals: dict[str, ev.Approval]) -> Result:
+    found = approvals.get(gate)
+    if found is None:
+        return Result("waiting", f"waits for a human: --approve {gate}")
+    return Result("pass", f"approved by {found.who} at {found.when}")
+
+
+def _shell(item: Item, root: Path, log_dir: Path | None, timeout: float) -> Result:
+    try:
+        proc = subprocess.run(["bash", "-c", item.check.command], cwd=root, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout, check=False)
+        code, output = proc.returncode, proc.stdout.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        code, output = 124, f"timed out after {timeout:g}s\n"
+    log = ""
+    if log_dir is not None:
+        from speckit.fsutil import write_atomic
+
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", item.id) + ".log"
+        write_atomic(log_dir / name, f"$ {item.check.command}\n{output}== exit {code}\n")
+        log = f"{log_dir.name}/{name}"
+    if item.kind == "artifact":
+        return Result("pass" if code == 0 else "fail", "exists" if code == 0 else "missing", log)
+    return Result("pass" if code == 0 else "fail", f"exit code {code}", log)
+
+
+# --- the validation summary ---------------------------------------------------------------------
+
+_PHASE_KEY = re.compile(r"^phase_?(\d+(?:_\d+)*)_(?:complete|completed|pass|passed|done|ok)$")
+
+
+def summary_keys(feature: Feature) -> list[str]:
+    """The keys of the plan's own summary block (a JSON object of booleans, like the seed's 6.2
+    Validation Summary); without one, ``phaseN_complete`` per plan phase, ``hitl_approved``, ``ready``."""
+    plan = feature.plan
+    if plan is not None:
+        for section in _walk(plan.sections):
+            for code in section.code:
+                if code.language != "json":
+                    continue
+                try:
+                    data = json.loads(code.text)
+                except ValueError:
+                    continue
+                if isinstance(data, dict) and data and all(isinstance(v, bool) for v in data.values()):
+                    return list(data)
+    keys = [f"phase{p.number.replace('.', '_')}_complete" for p in (plan.phases if plan else [])]
+    return [*keys, "hitl_approved", "ready"]
+
+
+def summarize(feature: Feature, items: list[Item], run: RunPlan, results: dict[str, Result]) -> dict[str, bool | None]:
+    """Each key derived from the results (docs/build.md):
+
+    - ``phase<N>_complete`` / ``_pass`` / ``_done``: every step and gate of plan phase N (sub-phases
+      included) passed; false when the phase has none.
+    - ``hitl_approved``, ``*approved``: every step and gate that needs a person was approved.
+    - ``ready*``: every other key of the summary is true.
+    - any other key: null (speckit cannot derive it).
+    """
+    node_items = [i for i in items if i.kind in ("step", "gate") and i.check.kind != "manual"]
+
+    def ok(item: Item) -> bool:
+        return item.id in results and results[item.id].status == "pass"
+
+    values: dict[str, bool | None] = {}
+    keys = summary_keys(feature)
+    for key in keys:
+        match = _PHASE_KEY.match(key)
+        if match:
+            phase = match.group(1).replace("_", ".")
+            members = [i for i in node_items if i.phase is not None and (i.phase == phase or i.phase.startswith(phase + "."))]
+            values[key] = bool(members) and all(ok(i) for i in members)
+        elif key.endswith("approved"):
+            human = {n.id for n in run.nodes if n.approval}
+            members = [i for i in node_items if i.check.step in human]
+            values[key] = all(ok(i) for i in members)
+        else:
+            values[key] = None
+    for key in keys:
+        if key.startswith("ready"):
+            others = [v for k, v in values.items() if not k.startswith("ready")]
+            values[key] = bool(others) and all(v is True for v in others)
+    return values
+
+
+def _walk(sections: list) -> list:  # type: ignore[type-arg]
+    out = []
+    for section in sections:
+        out.append(section)
+        out.extend(_walk(section.children))
+    return out
+
+
+def load_state(out: Path) -> dict[str, object] | None:
+    """The last verification (``<out>/checklist-state.json``), or None."""
+    try:
+        data = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

@@ -1,0 +1,194 @@
+"""``speckit build`` and ``speckit checklist``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from speckit.commands import config_option, load_config, read
+from speckit.errors import InputError
+
+if TYPE_CHECKING:
+    from speckit.build import Build
+
+TARGET_CHOICES = ["checklist", "sh", "make", "github-actions", "all"]
+
+
+def prepare(feature_arg: str, out: Path | None, root: Path | None, config_path: Path | None) -> Build:
+    """FEATURE -> the build, or exit 1 naming the cycle when the step order is undefined."""
+    from speckit import build
+    from speckit.build.steps import CycleError
+    from speckit.config import repo_root
+    from speckit.discover import resolve
+
+    config = load_config(config_path)
+    target = resolve(feature_arg, config, whole_feature=True)
+    feature = read(target)
+    if root is not None and not root.is_dir():
+        raise InputError(f"{root}: --root is not a folder")
+    top = (root or repo_root(target.folder)).resolve()
+    try:
+        return build.prepare(feature, top, out or build.default_out(feature))
+    except CycleError as error:
+        click.echo(f"speckit: error: the documents order these steps in a cycle: {error}; "
+                   "remove one dependency or critical-path arrow", err=True)
+        raise click.exceptions.Exit(1) from None
+
+
+root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+                           help="Repository root the commands and artifact paths are relative to (default: git top level).")
+out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                          help="Output folder (default: build/ inside the feature folder).")
+
+
+@click.command("build")
+@click.argument("feature")
+@out_option
+@click.option("--target", "targets", multiple=True, type=click.Choice(TARGET_CHOICES),
+              help="What to write (repeatable): checklist (checklist.md + .json), sh (run.sh), make (Makefile), "
+                   "github-actions (workflow.yml), all. Default: checklist and sh.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when an output is missing or stale.")
+@click.option("--force", is_flag=True, help="Overwrite outputs edited by hand (a .bak copy is kept).")
+@root_option
+@config_option
+def build_command(feature: str, out: Path | None, targets: tuple[str, ...], check: bool, force: bool,
+                  root: Path | None, config_path: Path | None) -> None:
+    """Generate FEATURE's executable checklist and runner scripts."""
+    from speckit import build as b
+    from speckit.build.verify import load_state
+
+    result = prepare(feature, out, root, config_path)
+    chosen = tuple(b.TARGETS) if "all" in targets else (targets or b.DEFAULT_TARGETS)
+    files = b.outputs(result, chosen, load_state(result.out))
+    for note in result.run.notes:
+        click.echo(f"speckit: note: {note}", err=True)
+    if check:
+        stale = b.stale(result.out, files)
+        for name in stale:
+            click.echo(f"{result.out / name}: stale or missing (run speckit build)")
+        if stale:
+            raise click.exceptions.Exit(1)
+        click.echo(f"{result.out}: up to date ({len(files)} files)")
+        return
+    written = b.write(result.out, files, force=force)
+    for name in files:
+        click.echo(f"{'wrote' if name in written else 'unchanged'} {result.out / name}")
+
+
+@click.command("checklist")
+@click.argument("feature")
+@out_option
+@click.option("--verify", is_flag=True, help="Run the checks, record the results and update checklist.md.")
+@click.option("--approve", "approve", multiple=True, metavar="GATE",
+              help="Record a person's approval of a human gate (with --verify; repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds allowed for each shell check.")
+@click.option("--force", is_flag=True, help="Overwrite checklist.md/.json even if edited by hand.")
+@root_option
+@config_option
+def checklist_command(feature: str, out: Path | None, verify: bool, approve: tuple[str, ...], fmt: str,
+                      timeout: float, force: bool, root: Path | None, config_path: Path | None) -> None:
+    """Show FEATURE's checklist items, or verify them (--verify): exit 1 when a check fails."""
+    from speckit.build.verify import load_state
+
+    result = prepare(feature, out, root, config_path)
+    if approve and not verify:
+        raise InputError("--approve records an approval during --verify; add --verify")
+    state = _verify(result, approve, timeout, force) if verify else load_state(result.out)
+    _report(result, state, fmt)
+    results = (state or {}).get("results") or {}
+    if verify and any(r.get("status") == "fail" for r in results.values()):
+        raise click.exceptions.Exit(1)
+
+
+def _verify(result: Build, approve: tuple[str, ...], timeout: float, force: bool) -> dict[str, Any]:
+    import getpass
+    import json
+    import os
+    from dataclasses import asdict
+    from datetime import datetime, timezone
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from speckit import build as b
+    from speckit.build import verify as v
+    from speckit.fsutil import write_atomic
+    from speckit.run import evidence as ev
+
+    approvable = {n.id for n in result.run.nodes if n.approval}
+    for gate in approve:
+        if gate not in approvable:
+            raise InputError(f"--approve {gate}: not a human gate or step of this feature "
+                             f"(those are: {', '.join(sorted(approvable)) or 'none'})")
+    previous = v.load_state(result.out) or {}
+    stored: dict[str, Any] = dict(previous.get("approvals") or {})
+    who = os.environ.get("SPECKIT_APPROVER") or getpass.getuser()
+    for gate in approve:
+        stored[gate] = {"who": who, "when": ev.now(), "how": "speckit checklist --approve"}
+    evidence = result.out / "evidence"
+    approvals = ev.approvals(evidence)
+    for gate, a in stored.items():
+        if gate not in approvals or a.get("when", "") >= approvals[gate].when:
+            approvals[gate] = ev.Approval(gate, a.get("who", ""), a.get("when", ""), a.get("how", ""))
+    log_dir = evidence / ("verify-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"))
+    console = Console(stderr=True)
+    with Progress(TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("", total=len(result.items))
+        results = v.evaluate(result.items, result.run, result.root, evidence, approvals, log_dir, timeout,
+                             progress=lambda item, _: progress.update(task, advance=1, description=item.id))
+    state: dict[str, Any] = {
+        "version": 1, "verified": ev.now(), "root": str(result.root), "evidence": str(log_dir),
+        "results": {k: {key: val for key, val in asdict(r).items() if val} for k, r in results.items()},
+        "approvals": stored,
+        "summary": v.summarize(result.feature, result.items, result.run, results),
+    }
+    write_atomic(result.out / v.STATE_FILE, json.dumps(state, indent=2, ensure_ascii=False) + "\n")
+    b.write(result.out, b.outputs(result, ("checklist",), state), force=force)
+    return state
+
+
+STYLE = {"pass": "green", "fail": "red", "pending": "yellow", "waiting": "magenta", "manual": "dim"}
+
+
+def _report(result: Build, state: dict[str, Any] | None, fmt: str) -> None:
+    import json
+
+    results: dict[str, dict[str, str]] = (state or {}).get("results") or {}
+    if fmt == "json":
+        from speckit.build.verify import Result, summarize
+
+        summary = summarize(result.feature, result.items, result.run,
+                            {k: Result(r.get("status", "pending"), r.get("detail", "")) for k, r in results.items()})  # type: ignore[arg-type]
+        click.echo(json.dumps({
+            "feature": result.feature.feature.id, "verified": (state or {}).get("verified"),
+            "items": [{"id": i.id, "kind": i.kind, "text": i.text, "path": i.path, "line": i.line, "state": i.state,
+                       "check": i.check.kind, **({"result": results[i.id]} if i.id in results else {})}
+                      for i in result.items],
+            "summary": summary,
+        }, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{result.feature.feature.id}: {len(result.items)} items", expand=False)
+    for column in ("id", "kind", "check", "result", "detail"):
+        table.add_column(column, overflow="fold")
+    for item in result.items:
+        r = results.get(item.id)
+        status = r.get("status", "") if r else ""
+        # Document text is data: Text() keeps rich from reading "[bold]" in a title as markup.
+        table.add_row(Text(item.id), item.kind, item.check.kind, Text(status or "-", style=STYLE.get(status, "dim")),
+                      Text(r.get("detail", "") if r else f"document: {item.state}"))
+    console = Console(soft_wrap=False)
+    console.print(table, highlight=False)
+    if state:
+        counts = {s: sum(1 for r in results.values() if r.get("status") == s) for s in STYLE}
+        console.print(" ".join(f"{s}: {n}" for s, n in counts.items()), highlight=False)
+        console.print(json.dumps(state.get("summary", {}), indent=2), highlight=False, markup=False)
+    else:
+        console.print("not verified yet: run with --verify", highlight=False)
