@@ -1,0 +1,56 @@
+"""``speckit import``: rebuild Markdown from a copy of a rendered page."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the Markdown here (default: standard output). An existing file needs --force.")
+@click.option("--force", is_flag=True, help="Overwrite an existing OUTPUT (the old one is kept as OUTPUT.bak).")
+@click.option("-q", "--quiet", is_flag=True, help="Report only what could not be recovered, not every repair.")
+def import_command(file: Path, output: Path | None, force: bool, quiet: bool) -> None:
+    """Rebuild Markdown from FILE, a copy of a rendered page ('-' reads standard input).
+
+    Repairs mojibake (ftfy for the reversible kind, context for the lossy kind), turns numbered
+    lines into headings, pipe lines into tables, shell lines into bash blocks and box diagrams into
+    text blocks. Every repair is reported on standard error as path:line: severity: message [rule].
+    """
+    from speckit.errors import InputError
+    from speckit.fsutil import write_new
+    from speckit.importer import import_text
+    from speckit.parse import read_text
+
+    if str(file) == "-":
+        data = sys.stdin.buffer.read()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise InputError(f"<stdin>: not valid UTF-8 at byte offset {error.start}") from None
+        name = "<stdin>"
+    else:
+        text = read_text(file)
+        name = str(file)
+    if output is not None and output.exists() and not force:
+        # Checked before the work, so a refused run changes nothing and says so at once.
+        raise InputError(f"{output}: already exists (use --force to overwrite it; a .bak copy is kept)")
+    result = import_text(text, name)
+    shown = [d for d in result.diagnostics if not quiet or d.severity != "info"]
+    for diagnostic in shown:
+        click.echo(f"{diagnostic.path}:{diagnostic.line}: {diagnostic.severity}: {diagnostic.message} [{diagnostic.rule}]",
+                   err=True)
+    if output is None:
+        click.echo(result.markdown, nl=False)
+        where = "standard output"
+    else:
+        backup = write_new(output, result.markdown, force=force)
+        where = str(output) + (f" (the old file kept as {backup})" if backup else "")
+    repairs = sum(1 for d in result.diagnostics if d.severity == "info")
+    warnings = len(result.diagnostics) - repairs
+    click.echo(f"speckit import: {repairs} repairs, {warnings} things kept as they were (review them); "
+               f"Markdown written to {where}", err=True)

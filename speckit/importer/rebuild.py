@@ -1,0 +1,301 @@
+"""Repaired lines of a rendered copy -> Markdown blocks, each rebuilt block reported with its line.
+
+A rendered page keeps the words and loses the marks, so each block is recognised by its shape:
+
+- a numbered line (``3.3.3 Phase 3.5 Consumer E2E Deploy (CRITICAL)``) is a heading at the depth
+  of its number. When the copy kept the anchor remnant (``β`` at the end), that mark decides; when
+  it did not, the number must continue the outline (after 5.1 comes 5.1.1, 5.2 or 6), so the
+  ``1. Capture error logs`` list under 5.1 stays a list;
+- ``|`` lines are a table; the separator row (cut to ``|---|``) gets one cell per column;
+- shell lines (a ``#`` comment, a known command, an assignment) are a ``bash`` block. A rendered
+  page cannot hold a Markdown heading starting with ``#`` (headings became numbered lines), so a
+  ``# Expected output:`` line is always a comment of a lost code block;
+- a short title-like line right before a shell run (``Layer 1: Package Installation``) heads that
+  run, one level below its section, as the hand restoration did;
+- a balanced ``{ ... }`` that parses as JSON is a ``json`` block, re-indented (only whitespace);
+- a box-drawing diagram is kept as it is in a ``text`` block (its glyphs cannot be recovered);
+- the first line is the title; ``Key: value`` lines under it, and a closing run of them, are
+  ``**Key**: value`` metadata; every other line is its own paragraph (a copy keeps one line per
+  paragraph).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from speckit.importer.repair import BETA, NUMBERED, Line, note
+from speckit.model import Diagnostic
+
+SHELL_WORDS = frozenset(
+    "apt apt-get aws awk az bash brew bun bundle cargo cat cd chmod chown cp curl deno docker docker-compose "
+    "echo env eval exec export find for gcloud gh git go gradle grep gunzip gzip head helm if jq kill kubectl "
+    "ln ls make mkdir mv mvn node npm npx openssl pip pip3 pnpm poetry printf pytest python python3 rm rsync "
+    "ruby scp sed set sh sleep source ssh sudo tail tar tee terraform test touch tsc until unzip uv uvx wait "
+    "wget while xargs yarn zip cdk sam pulumi ansible ansible-playbook psql mysql redis-cli dotnet java "
+    "javac rustc rustup composer php rake rails ng vite next jest vitest playwright cypress eslint prettier "
+    "black ruff mypy tox nox pre-commit speckit specify claude".split()
+)
+ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=\S*")
+SHELL_SYNTAX = re.compile(r"\s--?[A-Za-z]|\s\|\s|&&|\$\(|\$\{|\s[12]?>>?\s?\S")
+LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+TOKEN_DASH = re.compile(r"^[^\s|#][^\s]* - \S")
+META_LINE = re.compile(r"^([A-Z][\w /.()&+-]{0,40}?):[ \t]+(\S.*)$")
+SEPARATOR = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?$")
+FENCE = re.compile(r"^(`{3,}|~{3,})")
+
+
+def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
+    found: list[Diagnostic] = []
+    headings = _headings(lines)
+    footer = _footer(lines, headings)
+    out: list[str] = []
+    level = 0  # level of the current heading; 0 before the first one
+    titled = False
+    seen_heading = False
+    after_shell = False
+    first_in_section = True
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        text = line.text
+        if not text.strip():
+            index += 1
+            continue
+        if index in headings:
+            number_level = headings[index]
+            title = text[:-1].rstrip() if text.endswith(BETA) else text
+            level = number_level
+            out.append("#" * level + " " + title)
+            found.append(note("import/heading", f"numbered line -> level-{level} heading"
+                              + (" (the anchor remnant 'β' dropped)" if text.endswith(BETA) else ""), path, line.number))
+            seen_heading, after_shell, first_in_section = True, False, True
+            index += 1
+            continue
+        fence = FENCE.match(text)
+        if fence:  # Markdown that survived: a fenced block is copied as it is, to its closing fence
+            end = index + 1
+            while end < len(lines) and not lines[end].text.startswith(fence.group(1)):
+                end += 1
+            out.append("\n".join(entry.text for entry in lines[index : end + 1]))
+            index = end + 1
+            first_in_section = after_shell = False
+            continue
+        if line.diagram:
+            end = index
+            while end < len(lines) and lines[end].diagram:
+                end += 1
+            out.append(_fenced("text", [entry.text for entry in lines[index:end]]))
+            found.append(note("import/diagram", f"box-drawing diagram on lines {line.number}-{lines[end - 1].number}: its "
+                              "glyphs all became 'β' and cannot be told apart; kept as it is in a text block",
+                              path, line.number, "warning", hint="redraw it (ASCII or a mermaid block)"))
+            index, after_shell, first_in_section = end, False, False
+            continue
+        if text.startswith("|"):
+            end = index
+            while end < len(lines) and lines[end].text.startswith("|"):
+                end += 1
+            out.append(_table([entry.text for entry in lines[index:end]], line, path, found))
+            index, after_shell, first_in_section = end, False, False
+            continue
+        if not titled and not seen_heading:
+            out.append("# " + text.strip())
+            found.append(note("import/heading", "first line -> the document's title", path, line.number))
+            titled = True
+            index += 1
+            continue
+        if not seen_heading and META_LINE.match(text):
+            out.append(META_LINE.sub(r"**\1**: \2", text.strip()))
+            found.append(note("import/metadata", "'Key: value' under the title -> '**Key**: value'", path, line.number))
+            index += 1
+            continue
+        if index == footer:
+            out.append("---")
+        if footer is not None and index >= footer:
+            out.append(META_LINE.sub(r"**\1**: \2", text.strip()))
+            found.append(note("import/metadata", "closing 'Key: value' line -> '**Key**: value'", path, line.number))
+            index += 1
+            continue
+        json_end = _json_end(lines, index)
+        if json_end is not None:
+            out.append(_fenced("json", _reindent([entry.text for entry in lines[index:json_end]])))
+            found.append(note("import/code", f"JSON on lines {line.number}-{lines[json_end - 1].number} -> a json "
+                              "block (re-indented)", path, line.number))
+            index, after_shell, first_in_section = json_end, False, False
+            continue
+        if _is_shell(text):
+            end = index
+            while end < len(lines) and _is_shell(lines[end].text) and end not in headings and not lines[end].diagram:
+                end += 1
+            out.append(_fenced("bash", [entry.text for entry in lines[index:end]]))
+            found.append(note("import/code", f"shell lines {line.number}-{lines[end - 1].number} -> a bash block",
+                              path, line.number))
+            index, after_shell, first_in_section = end, True, False
+            continue
+        following = lines[index + 1].text if index + 1 < len(lines) else ""
+        if (after_shell or first_in_section) and seen_heading and _title_like(text) and _is_shell(following):
+            sub = min(max(level, 1) + 1, 6)
+            out.append("#" * sub + " " + text.strip())
+            found.append(note("import/heading", f"title line before shell commands -> level-{sub} heading",
+                              path, line.number))
+            index, after_shell, first_in_section = index + 1, False, True
+            continue
+        if LIST_ITEM.match(text) or (TOKEN_DASH.match(text) and _token_dash_run(lines, index)):
+            end = index
+            items: list[str] = []
+            while end < len(lines) and end not in headings and (LIST_ITEM.match(lines[end].text)
+                                                                 or TOKEN_DASH.match(lines[end].text)):
+                item = lines[end].text.strip()
+                if not LIST_ITEM.match(item):
+                    item = "- " + item
+                    found.append(note("import/list", "'name - description' line -> a list item", path, lines[end].number))
+                items.append(item)
+                end += 1
+            out.append("\n".join(items))
+            index, after_shell, first_in_section = end, False, False
+            continue
+        out.append(_escape(text.strip()))
+        index, after_shell, first_in_section = index + 1, False, False
+    return "\n\n".join(out) + "\n", found
+
+
+def _headings(lines: list[Line]) -> dict[int, int]:
+    """Line index -> heading level, for the numbered lines that are headings."""
+    candidates = [(i, NUMBERED.match(line.text)) for i, line in enumerate(lines)
+                  if not line.diagram and not line.text.startswith("|")]
+    numbered = [(i, m) for i, m in candidates if m]
+    anchored = sum(1 for i, _ in numbered if lines[i].text.endswith(BETA))
+    out: dict[int, int] = {}
+    current: list[int] | None = None
+    for index, match in numbered:
+        assert match is not None
+        parts = [int(p) for p in match.group(1).split(".")]
+        text = lines[index].text
+        if anchored >= 2:
+            ok = text.endswith(BETA)
+        else:
+            ok = len(text) <= 120 and not text.endswith((".", ":", ";", ",")) and _continues(current, parts)
+        if ok:
+            out[index] = min(len(parts) + 1, 6)
+            current = parts
+    return out
+
+
+def _continues(current: list[int] | None, parts: list[int]) -> bool:
+    """Whether ``parts`` may follow heading ``current`` in an outline: its first child, or the next
+    sibling at any depth."""
+    if current is None:
+        return all(p <= 1 for p in parts)
+    if parts == current + [1] or parts == current + [0]:
+        return True
+    return any(parts == current[:depth] + [current[depth] + 1] for depth in range(len(current)))
+
+
+def _footer(lines: list[Line], headings: dict[int, int]) -> int | None:
+    """Index where a closing run of two or more ``Key: value`` lines starts, if the copy ends so."""
+    end = len(lines)
+    while end > 0 and not lines[end - 1].text.strip():
+        end -= 1
+    start = end
+    while start > 0 and META_LINE.match(lines[start - 1].text) and (start - 1) not in headings \
+            and not lines[start - 1].diagram and not _is_shell(lines[start - 1].text):
+        start -= 1
+    if end - start >= 2 and (not headings or start > max(headings)):
+        return start
+    return None
+
+
+def _table(rows: list[str], first: Line, path: str, found: list[Diagnostic]) -> str:
+    header = rows[0]
+    columns = max(_cells(header), 1)
+    separator = "|" + "---|" * columns
+    rest = rows[1:]
+    if rest and SEPARATOR.match(rest[0].strip()):
+        if rest[0].strip() != separator:
+            found.append(note("import/table", f"table separator row rebuilt for {columns} columns",
+                              path, first.number + 1))
+        rest = rest[1:]
+    else:
+        found.append(note("import/table", f"table separator row added for {columns} columns", path, first.number))
+    return "\n".join([header, separator, *rest])
+
+
+def _cells(row: str) -> int:
+    inner = row.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return len(re.split(r"(?<!\\)\|", inner))
+
+
+def _is_shell(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped:
+        return False
+    if stripped.startswith("#"):
+        return True
+    if LIST_ITEM.match(stripped) or stripped.startswith("|") or TOKEN_DASH.match(stripped):
+        return False
+    if ASSIGNMENT.match(stripped):
+        return True
+    word = stripped.split()[0]
+    if word in SHELL_WORDS or word.startswith(("./", "../", "~/", "/", "$")):
+        return True
+    return word.islower() and word.isascii() and bool(SHELL_SYNTAX.search(stripped)) and not stripped.endswith(".")
+
+
+def _title_like(text: str) -> bool:
+    stripped = text.strip()
+    return (len(stripped) <= 80 and len(stripped.split()) <= 10 and stripped[:1].isupper()
+            and not stripped.endswith((".", ":", ";", ",", "!", "?")) and BETA not in stripped)
+
+
+def _token_dash_run(lines: list[Line], index: int) -> bool:
+    """'name - description' lines are a list only as a run (one alone may be a sentence)."""
+    before = index > 0 and bool(TOKEN_DASH.match(lines[index - 1].text))
+    after = index + 1 < len(lines) and bool(TOKEN_DASH.match(lines[index + 1].text))
+    return before or after
+
+
+def _json_end(lines: list[Line], index: int) -> int | None:
+    if lines[index].text.strip() not in ("{", "["):
+        return None
+    collected: list[str] = []
+    for end in range(index, min(len(lines), index + 5000)):
+        collected.append(lines[end].text)
+        if lines[end].text.strip() in ("}", "]"):
+            try:
+                json.loads("\n".join(collected))
+            except ValueError:
+                continue
+            return end + 1
+    return None
+
+
+def _reindent(rows: list[str]) -> list[str]:
+    """Indent JSON by bracket depth (two spaces), changing only leading whitespace."""
+    out: list[str] = []
+    depth = 0
+    for raw in rows:
+        text = raw.strip()
+        if text[:1] in "}]":
+            depth = max(depth - 1, 0)
+        out.append("  " * depth + text)
+        opened = sum(text.count(c) for c in "{[") - sum(text.count(c) for c in "}]")
+        if text[:1] in "}]":
+            opened += 1
+        depth = max(depth + opened, 0)
+    return out
+
+
+def _fenced(language: str, rows: list[str]) -> str:
+    fence = "```"
+    while any(row.lstrip().startswith(fence) for row in rows):
+        fence += "`"
+    return "\n".join([fence + language, *rows, fence])
+
+
+def _escape(text: str) -> str:
+    """A paragraph line that Markdown would read as something else keeps its meaning as text."""
+    if text[:1] in ("#", ">", "<", "=", "+") or text.startswith(("---", "***", "___")):
+        return "\\" + text
+    return text
