@@ -23,7 +23,7 @@ STOP_WORDS = frozenset(
     "a an and are as at be been being but by can could did do does for from had has have i if in into "
     "is it its let lets me my of on or our should so that the their them then there these this to "
     "under up us was we were what when where which who will with would you your want need needs add "
-    "allow allows able make makes new feature support supports user users via also each every "
+    "allow allows able make makes new feature support supports via also each every "
     # French, Spanish, German, Portuguese, Italian articles and prepositions (accented Latin text).
     "le la les un une des du de au aux et ou pour par sur dans avec en el los las unos unas del al "
     "y o por para con der die das ein eine einen und oder mit fur von zu im os as um uma dos das e "
@@ -45,7 +45,7 @@ def ascii_words(text: str) -> list[str]:
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     else:
         text = anyascii(text)
-    text = re.sub(r"['’`]", "", text.lower())  # "team's" -> "teams", not "team s"
+    text = text.lower()  # apostrophes separate: "d'équipe" -> "d equipe", "team's" -> "team s"
     return re.findall(r"[a-z0-9]+", text)
 
 

@@ -1,0 +1,1 @@
+from scaffold_helpers import project  # noqa: F401  (fixture)
