@@ -1,0 +1,97 @@
+"""``speckit docs build`` and ``speckit docs serve``: the features as a static site (mkdocs-material)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from speckit.commands import config_option, load_config
+from speckit.errors import InputError
+
+PATHS_HELP = "Feature folders or roots to include (default: every feature under the specs root)."
+
+
+@click.group("docs")
+def docs_command() -> None:
+    """Build or serve the docs site of all features (offline: Mermaid is served by the site itself)."""
+
+
+def _common(function: click.decorators.FC) -> click.decorators.FC:
+    for option in reversed([
+        click.argument("paths", nargs=-1),
+        click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Where the generated mkdocs project goes (default: .speckit/site beside the config)."),
+        click.option("--site-name", default="Specifications", show_default=True, help="Title of the site."),
+        click.option("--collapse-above", type=click.IntRange(min=1), default=60, show_default=True,
+                     help="Draw a feature's task graph per phase when it has more tasks than this."),
+        config_option,
+    ]):
+        function = option(function)
+    return function
+
+
+@docs_command.command("build")
+@_common
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the static site (default: <project>/site).")
+@click.option("--strict", is_flag=True, help="Fail when mkdocs warns (broken links, missing pages).")
+@click.option("--force", is_flag=True, help="Replace an --out folder that an earlier build did not write.")
+def build_command(paths: tuple[str, ...], project_dir: Path | None, site_name: str, collapse_above: int,
+                  config_path: Path | None, out: Path | None, strict: bool, force: bool) -> None:
+    """Generate pages for every feature and build the static site."""
+    from speckit.discover import features
+    from speckit.site import build_site
+
+    config = load_config(config_path)
+    project = project_dir or config.root / ".speckit" / "site"
+    out = out or project / "site"
+    generated, warnings = build_site(features(paths, config), config, project, out, site_name=site_name,
+                                     collapse_above=collapse_above, strict=strict, force=force)
+    for message in generated.unreadable:
+        click.echo(f"speckit: error: {message}", err=True)
+    click.echo(f"built {generated.features} features ({generated.pages} pages) into {out}"
+               f"{f'; mkdocs warned {warnings} times' if warnings else ''}; open {out / 'index.html'}")
+    if generated.unreadable:
+        raise SystemExit(2)
+
+
+@docs_command.command("serve")
+@_common
+@click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on (host:port).")
+@click.option("--no-livereload", is_flag=True, help="Do not reload pages in the browser when files change.")
+def serve_command(paths: tuple[str, ...], project_dir: Path | None, site_name: str, collapse_above: int,
+                  config_path: Path | None, addr: str, no_livereload: bool) -> None:
+    """Serve the site with live reload: pages are regenerated whenever a document changes."""
+    from mkdocs.commands.serve import serve
+
+    from speckit.discover import features
+    from speckit.site import generate, hook_source
+    from speckit.site.project import mermaid_asset, show_mkdocs_logs, write_if_changed
+
+    host, _, port = addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise InputError(f"--addr {addr}: expected host:port, such as 127.0.0.1:8000")
+    config = load_config(config_path)
+    mermaid_asset()
+    project = (project_dir or config.root / ".speckit" / "site").resolve()
+    targets = features(paths, config)
+    hook = project / "speckit_hook.py"
+    arguments = {
+        "cwd": os.getcwd(), "config": str(config.source) if config.source else None, "paths": list(paths),
+        "project": str(project), "site_name": site_name, "collapse_above": collapse_above,
+        "hooks": [str(hook)],
+    }
+    write_if_changed(hook, hook_source(arguments))
+    generated = generate(targets, config, project, site_name, collapse_above, (str(hook),))
+    for message in generated.unreadable:
+        click.echo(f"speckit: error: {message}", err=True)
+    watch = [str(config.specs_path)] if config.specs_path.is_dir() else []
+    watch += [str(Path(p).resolve()) for p in paths if Path(p).exists()]
+    if config.source:
+        watch.append(str(config.source))
+    show_mkdocs_logs()
+    click.echo(f"serving {generated.features} features on http://{addr}/ (Ctrl-C stops)", err=True)
+    serve(config_file=str(generated.config_file), livereload=not no_livereload, watch=sorted(set(watch)),
+          dev_addr=addr)

@@ -1,0 +1,96 @@
+"""The original documents as site pages, rendered by markdown-it-py with line anchors.
+
+Why not hand the documents to mkdocs' own Markdown? Two reasons. Raw HTML in a document would reach
+the site as HTML (a ``<script>`` in a task would run); here it is shown as text, and HTML comments
+(Spec Kit's ``<!-- ACTION REQUIRED -->`` notes) are left out as the author's hidden notes. And each
+block gets an ``id="L<line>"`` from markdown-it's source map, so diagnostics can link to the line.
+
+Mermaid blocks that authors wrote are passed through as ``<pre class="mermaid">``, the element that
+mkdocs-material renders (the same markup pymdownx.superfences' mermaid fence produces).
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Block tokens that start a readable unit; the first one on a line gets that line's anchor.
+_ANCHORED = {
+    "heading_open", "paragraph_open", "list_item_open", "bullet_list_open", "ordered_list_open",
+    "blockquote_open", "table_open", "tr_open", "fence", "code_block", "hr",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    html: str
+    lines: Sequence[int]
+    """the lines that have an anchor, ascending"""
+
+    def anchor(self, line: int) -> str:
+        """The anchor of the block that holds ``line`` (the nearest anchored line at or before it)."""
+        index = bisect.bisect_right(self.lines, line) - 1
+        return f"L{self.lines[max(index, 0)]}" if self.lines else ""
+
+
+def render(text: str) -> Rendered:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
+    parser = (
+        MarkdownIt("commonmark", {"html": True, "linkify": False})
+        .enable(["table", "strikethrough"])
+        .use(front_matter_plugin)
+        .use(tasklists_plugin)
+    )
+    parser.add_render_rule("fence", _fence)
+    parser.add_render_rule("html_block", _html_block)
+    parser.add_render_rule("html_inline", _html_inline)
+    parser.add_render_rule("front_matter", _front_matter)
+    tokens = parser.parse(text)
+    seen: set[int] = set()
+    for token in tokens:
+        if token.type in _ANCHORED and token.map and token.nesting >= 0:
+            line = token.map[0] + 1
+            if line not in seen:
+                seen.add(line)
+                token.attrSet("id", f"L{line}")
+    body = parser.renderer.render(tokens, parser.options, {})
+    # The page is handed to Python-Markdown as one raw HTML block; pymdownx.superfences scans the
+    # page source for ``` fences before that, so no backtick may remain in the text.
+    return Rendered(body.replace("`", "&#96;"), sorted(seen))
+
+
+def _id(token: Any) -> str:
+    value = token.attrGet("id")
+    return f' id="{value}"' if value else ""
+
+
+def _fence(self: Any, tokens: Sequence[Any], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    language = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
+    content = html.escape(token.content)
+    if language == "mermaid":
+        return f'<pre class="mermaid"{_id(token)}><code>{content}</code></pre>\n'
+    css = f' class="language-{html.escape(language)}"' if language else ""
+    return f"<pre{_id(token)}><code{css}>{content}</code></pre>\n"
+
+
+def _html_block(self: Any, tokens: Sequence[Any], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    if token.content.lstrip().startswith("<!--"):
+        return ""
+    return f'<pre class="speckit-html"{_id(token)}><code>{html.escape(token.content)}</code></pre>\n'
+
+
+def _html_inline(self: Any, tokens: Sequence[Any], idx: int, options: Any, env: Any) -> str:
+    content = tokens[idx].content
+    return "" if content.startswith("<!--") else html.escape(content)
+
+
+def _front_matter(self: Any, tokens: Sequence[Any], idx: int, options: Any, env: Any) -> str:
+    return f'<pre class="speckit-front-matter"><code>{html.escape(tokens[idx].content)}</code></pre>\n'

@@ -1,0 +1,400 @@
+"""The Markdown of each generated page. Every piece of document text goes through ``md()`` (or
+``attr()`` inside raw HTML): the pages are built from data, and data never becomes markup.
+
+Links between generated pages are ``.md`` links wherever Markdown allows, so that mkdocs checks
+them (a broken one is a warning, and ``--strict`` fails the build).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from speckit.model import CheckItem, Diagnostic, Feature, Section
+from speckit.site import diagrams, mermaid
+from speckit.site.analysis import LETTERS, Analysis
+from speckit.site.documents import Rendered
+from speckit.site.text import attr, href, md, md_link
+
+LETTER_NAMES = {"I": "Independent", "N": "Negotiable", "V": "Valuable", "E": "Estimable", "S": "Small",
+                "T": "Testable"}
+SEVERITY_MARK = {"error": "✖ error", "warning": "⚠ warning", "info": "ℹ info"}
+
+
+@dataclass
+class FeatureSite:
+    """Where one feature's pages go, and its rendered documents (for links to lines)."""
+
+    analysis: Analysis
+    base: str
+    """folder of the feature's pages, e.g. ``features/001-team-reminders``"""
+    documents: dict[str, tuple[str, Rendered]] = field(default_factory=dict)
+    """document path -> (page, rendered)"""
+
+    @property
+    def feature(self) -> Feature:
+        return self.analysis.feature
+
+    def page(self, name: str) -> str:
+        return f"{self.base}/{name}"
+
+    def line_link(self, from_page: str, path: str, line: int, text: str | None = None) -> str:
+        label = md(text or f"{Path(path).name}:{line}")
+        target = self.documents.get(path)
+        if target is None:
+            return label
+        return f"[{label}]({md_link(from_page, target[0], target[1].anchor(line))})"
+
+    def task_link(self, from_page: str, key: str) -> str:
+        task = self.analysis.task(key)
+        if task is None or self.feature.task_list is None:
+            return md(key)
+        return self.line_link(from_page, self.feature.task_list.path, task.line, key)
+
+
+def title_of(feature: Feature) -> str:
+    for doc in (feature.spec, feature.plan, feature.task_list):
+        if doc is not None and doc.title:
+            return doc.title
+    return feature.feature.id
+
+
+def status_of(feature: Feature) -> str:
+    for doc in (feature.spec, feature.plan, feature.task_list):
+        if doc is not None:
+            for key, value in doc.metadata.items():
+                if key.lower() == "status":
+                    return value
+    return ""
+
+
+def counts(diagnostics: list[Diagnostic]) -> dict[str, int]:
+    out = {"error": 0, "warning": 0, "info": 0}
+    for d in diagnostics:
+        out[d.severity] += 1
+    return out
+
+
+def progress_bar(done: int, total: int) -> str:
+    percent = round(100 * done / total) if total else 0
+    return (f'<div class="speckit-progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" '
+            f'aria-valuenow="{percent}"><span style="width: {percent}%"></span></div>')
+
+
+# -- index -----------------------------------------------------------------------------------------
+
+def index(sites: list[FeatureSite], site_name: str, unreadable: list[str]) -> str:
+    page = "index.md"
+    rows = []
+    for site in sites:
+        feature = site.feature
+        done, total = sum(t.done for t in feature.tasks), len(feature.tasks)
+        spec = feature.spec
+        found = counts(site.analysis.diagnostics)
+        problems = found["error"] + found["warning"]
+        cells = [
+            (feature.feature.id, f'<a href="{attr(href(page, site.page("index.md")))}">{attr(feature.feature.id)}</a>'),
+            (title_of(feature), attr(title_of(feature))),
+            (status_of(feature), attr(status_of(feature))),
+            (f"{(done / total if total else 0):.4f}", f"{progress_bar(done, total)} {done} / {total}"),
+            (str(len(spec.stories) if spec else 0), str(len(spec.stories) if spec else 0)),
+            (str(len(spec.requirements) if spec else 0), str(len(spec.requirements) if spec else 0)),
+            (str(problems), f'{found["error"]} errors, {found["warning"]} warnings' if problems else "none"),
+        ]
+        rows.append("<tr>" + "".join(f'<td data-sort="{attr(key)}">{shown}</td>' for key, shown in cells) + "</tr>")
+    headers = ["Feature", "Title", "Status", "Progress", "Stories", "Requirements", "Diagnostics"]
+    numeric = {"Progress", "Stories", "Requirements", "Diagnostics"}
+    head = "".join(f'<th{" data-numeric" if h in numeric else ""}><button type="button">{h}</button></th>'
+                   for h in headers)
+    lines = [f"# {md(site_name)}", "",
+             f"{len(sites)} features. Select a column heading to sort by it.", "",
+             f'<table class="speckit-sortable speckit-features"><thead><tr>{head}</tr></thead><tbody>',
+             *rows, "</tbody></table>", ""]
+    if unreadable:
+        lines += ['!!! failure "Features that could not be read"', ""]
+        lines += [f"    - {md(message)}" for message in unreadable]
+        lines.append("")
+    return "\n".join(lines)
+
+
+# -- per feature -----------------------------------------------------------------------------------
+
+def overview(site: FeatureSite) -> str:
+    feature, page = site.feature, site.page("index.md")
+    done, total = sum(t.done for t in feature.tasks), len(feature.tasks)
+    spec = feature.spec
+    lines = [f"# {md(title_of(feature))}", "", "| | |", "|---|---|",
+             f"| Folder | {md(feature.feature.path)} |"]
+    for doc in (feature.spec, feature.plan, feature.task_list):
+        if doc is not None:
+            lines += [f"| {md(k)} | {md(v)} |" for k, v in doc.metadata.items()]
+    lines += ["", f"{progress_bar(done, total)}", "", f"**{done} / {total} tasks done**", ""]
+    found = counts(site.analysis.diagnostics)
+    lines += [
+        f"{len(spec.stories) if spec else 0} user stories · {len(spec.requirements) if spec else 0} requirements · "
+        f"{len(spec.success_criteria) if spec else 0} success criteria · {found['error']} errors, "
+        f"{found['warning']} warnings, {found['info']} notes", "",
+        "## Pages", "",
+        f"- [User stories and INVEST]({md_link(page, site.page('stories.md'))})",
+        f"- [Traceability]({md_link(page, site.page('traceability.md'))})",
+        f"- [Task graph]({md_link(page, site.page('graph.md'))})",
+        f"- [Phases and waves (Gantt)]({md_link(page, site.page('gantt.md'))})",
+        f"- [Checklist and gates]({md_link(page, site.page('checklist.md'))})",
+    ]
+    lines += [f"- [{md(Path(path).name)}]({md_link(page, doc_page)})" for path, (doc_page, _) in site.documents.items()]
+    lines += ["", "## Diagnostics", ""]
+    if site.analysis.diagnostics:
+        lines += ["| Severity | Rule | Message | Where |", "|---|---|---|---|"]
+        for d in site.analysis.diagnostics:
+            hint = f"<br>*{md(d.hint)}*" if d.hint else ""
+            lines.append(f"| {SEVERITY_MARK[d.severity]} | {md(d.rule)} | {md(d.message)}{hint} | "
+                         f"{site.line_link(page, d.path, d.line)} |")
+    else:
+        lines.append("No findings.")
+    return "\n".join(lines) + "\n"
+
+
+def stories(site: FeatureSite) -> str:
+    spec, page = site.feature.spec, site.page("stories.md")
+    lines = [f"# User stories: {md(title_of(site.feature))}", ""]
+    if spec is None or not spec.stories:
+        return "\n".join(lines + ["This feature has no user stories (no spec.md, or none found in it).", ""])
+    for story in spec.stories:
+        priority = f" ({md(story.priority)})" if story.priority else ""
+        lines += [f"## {md(story.id)}: {md(story.title)}{priority}", "",
+                  f"Written at {site.line_link(page, spec.path, story.line)}.", ""]
+        if story.narrative:
+            lines += [md(story.narrative), ""]
+        if story.why_priority:
+            lines += [f"**Why this priority**: {md(story.why_priority)}", ""]
+        if story.independent_test:
+            lines += [f"**Independent test**: {md(story.independent_test)}", ""]
+        if story.acceptance:
+            lines += ["**Acceptance scenarios**", ""]
+            for n, scenario in enumerate(story.acceptance, 1):
+                if scenario.given or scenario.when or scenario.then:
+                    parts = [f"*{word}* {md(value)}" for word, value in
+                             (("Given", scenario.given), ("When", scenario.when), ("Then", scenario.then)) if value]
+                    lines.append(f"{n}. " + ", ".join(parts))
+                else:
+                    lines.append(f"{n}. {md(scenario.text)}")
+            lines.append("")
+        card = site.analysis.scorecards.get(story.id, {})
+        lines += ["| INVEST | | Result | Why not |", "|---|---|---|---|"]
+        for letter in LETTERS:
+            reasons = card.get(letter, [])
+            result = "✔ pass" if not reasons else "✖ **fails**"
+            lines.append(f"| **{letter}** | {LETTER_NAMES[letter]} | {result} | "
+                         f"{'<br>'.join(md(r) for r in reasons)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def traceability(site: FeatureSite) -> str:
+    feature, page = site.feature, site.page("traceability.md")
+    spec = feature.spec
+    facts = site.analysis.graph
+    lines = [f"# Traceability: {md(title_of(feature))}", ""]
+    covering: dict[str, list[str]] = {}
+    for i, task in enumerate(feature.tasks):
+        for ref in task.refs:
+            covering.setdefault(ref, []).append(facts.keys[i])
+    items = (spec.requirements + spec.success_criteria) if spec else []
+    if not items:
+        lines += ["No requirements or success criteria found in spec.md.", ""]
+    else:
+        gaps = [r for r in items if r.id not in covering]
+        lines += [f"{len(items) - len(gaps)} of {len(items)} requirements and success criteria are "
+                  f"covered by tasks; **{len(gaps)} gaps**.", "",
+                  "| Id | Requirement | Covered by | |", "|---|---|---|---|"]
+        for req in items:
+            tasks = covering.get(req.id, [])
+            status = "✔" if tasks else "**⚠ gap: no task names it**"
+            lines.append(f"| {site.line_link(page, spec.path, req.line, req.id) if spec else md(req.id)} | "
+                         f"{md(req.text)} | {', '.join(site.task_link(page, k) for k in tasks)} | {status} |")
+        lines.append("")
+        lines += _matrix(items, covering)
+    known = {r.id for r in items}
+    unknown = sorted({ref for ref in covering if ref not in known})
+    if unknown and spec is not None:
+        lines += ["## References to ids the spec does not define", "", "| Id | Named by |", "|---|---|"]
+        lines += [f"| {md(ref)} | {', '.join(site.task_link(page, k) for k in covering[ref])} |" for ref in unknown]
+        lines.append("")
+    if spec and spec.stories:
+        lines += ["## Stories and their tasks", "", "| Story | Tasks | |", "|---|---|---|"]
+        for story in spec.stories:
+            keys = [facts.keys[i] for i, t in enumerate(feature.tasks) if story.id in t.stories]
+            status = "✔" if keys else "**⚠ no tasks**"
+            lines.append(f"| {md(story.id)}: {md(story.title)} | {', '.join(site.task_link(page, k) for k in keys)} | {status} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _matrix(items: list[Any], covering: dict[str, list[str]], limit: int = 30) -> list[str]:
+    """The grid (requirements by tasks) when it fits on a screen; the table above always does."""
+    columns = list(dict.fromkeys(k for req in items for k in covering.get(req.id, [])))
+    if not columns or len(columns) > limit:
+        return []
+    lines = ["## Matrix", "", "| | " + " | ".join(md(c) for c in columns) + " |",
+             "|---|" + "---|" * len(columns)]
+    for req in items:
+        marks = " | ".join("●" if c in covering.get(req.id, []) else "" for c in columns)
+        lines.append(f"| {'**⚠** ' if req.id not in covering else ''}{md(req.id)} | {marks} |")
+    return lines + [""]
+
+
+def checklist(site: FeatureSite) -> str:
+    feature, page = site.feature, site.page("checklist.md")
+    lines = [f"# Checklist and gates: {md(title_of(feature))}", "", "## Approval gates", ""]
+    plan = feature.plan
+    if plan and plan.gates:
+        lines += ["| Gate | Kind | Phase | Where |", "|---|---|---|---|"]
+        lines += [f"| {md(g.title)} | {md(g.kind)} | {md(g.phase or '')} | {site.line_link(page, plan.path, g.line)} |"
+                  for g in plan.gates]
+    else:
+        lines.append("The plan names no approval gates.")
+    lines += ["", "## Executable checklist (`speckit build`)", ""]
+    lines += _build_output(site)
+    items = [item for section in (plan.sections if plan else []) for item in _checklist_items(section)]
+    if items and plan:
+        lines += ["", "## Plan checklists", ""] + _items(site, page, plan.path, items)
+    for doc in feature.checklists:
+        lines += ["", f"## {md(doc.title or Path(doc.path).name)}", ""] + _items(site, page, doc.path, doc.items)
+    return "\n".join(lines) + "\n"
+
+
+def _checklist_items(section: Section) -> Iterator[CheckItem]:
+    yield from section.checklist
+    for child in section.children:
+        yield from _checklist_items(child)
+
+
+def _items(site: FeatureSite, page: str, path: str, items: list[CheckItem]) -> list[str]:
+    done = sum(item.done for item in items)
+    lines = [f"{done} of {len(items)} done.", "", "| | Item | Tags | Where |", "|---|---|---|---|"]
+    mark = {"done": "☑", "open": "☐", "partial": "◐", "struck": "~~☐~~"}
+    for item in items:
+        text = f"{md(item.id)} {md(item.text)}" if item.id else md(item.text)
+        lines.append(f"| {mark[item.state]} | {text} | {md(', '.join(item.tags))} | {site.line_link(page, path, item.line)} |")
+    return lines
+
+
+def _build_output(site: FeatureSite) -> list[str]:
+    if site.analysis.build_error:
+        return [f'!!! failure "build/checklist.json"', "", f"    {md(site.analysis.build_error)}"]
+    data = site.analysis.build
+    if data is None:
+        return [f"Not built yet: `speckit build {md(site.feature.feature.id)}` writes "
+                "`build/checklist.json`, and its items and their state show here."]
+    items = data.get("items") if isinstance(data, dict) else data
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        return ["`build/checklist.json` holds no list of items this site can show."]
+    lines = []
+    if isinstance(data, dict):
+        lines += [f"- {md(str(k))}: {md(str(v))}" for k, v in data.items() if not isinstance(v, (list, dict))]
+        lines.append("")
+    keys = list(dict.fromkeys(k for item in items for k in item if k not in ("end_line", "path")))[:7]
+    lines += ["| " + " | ".join(md(k) for k in keys) + " |", "|" + "---|" * len(keys)]
+    for item in items:
+        lines.append("| " + " | ".join(md(_flat(item.get(k, ""))) for k in keys) + " |")
+    return lines
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_flat(v)}" for k, v in value.items() if v not in ("", None, [], {}))
+    if isinstance(value, list):
+        return ", ".join(_flat(v) for v in value)
+    return "" if value is None else str(value)
+
+
+# -- diagrams --------------------------------------------------------------------------------------
+
+LEGEND = ("Green: done. Thick orange: the critical path (the chain with the most open tasks). "
+          "Red: tasks on a dependency cycle. Dashed: phase order (implied), or tasks of other phases.")
+
+
+def graph(site: FeatureSite, collapse_above: int) -> dict[str, str]:
+    """The task-graph page, plus one page per phase when the graph is collapsed."""
+    feature, page = site.feature, site.page("graph.md")
+    facts = site.analysis.graph
+    out: dict[str, str] = {}
+    lines = [f"# Task graph: {md(title_of(feature))}", ""]
+    if not feature.tasks:
+        out[page] = "\n".join(lines + ["No tasks (no tasks.md, or no tasks found in it).", ""])
+        return out
+    collapsed = len(feature.tasks) > collapse_above
+    if collapsed:
+        lines += [f"{len(feature.tasks)} tasks: more than {collapse_above}, so each phase is one node here; "
+                  "its tasks are on the phase's own page.", ""]
+    lines += [LEGEND, ""]
+    lines.append(_diagram("task graph", lambda: mermaid.flowchart(
+        diagrams.phase_flow(site.analysis) if collapsed else diagrams.task_flow(site.analysis))))
+    if collapsed:
+        lines += ["## Phases", ""]
+        for n, info in enumerate(diagrams.phases(feature), 1):
+            phase_page = site.page(f"graph-phase-{n}.md")
+            lines.append(f"- [{md(info.title)}]({md_link(page, phase_page)}): {len(info.tasks)} tasks")
+            out[phase_page] = "\n".join([
+                f"# {md(info.title)}", "", f"Part of the [task graph]({md_link(phase_page, page)}).", "",
+                LEGEND, "",
+                _diagram("phase graph", lambda info=info: mermaid.flowchart(diagrams.task_flow(site.analysis, info))),
+            ])
+        lines.append("")
+    lines += _graph_tables(site, page)
+    out[page] = "\n".join(lines)
+    return out
+
+
+def _diagram(what: str, make: Any) -> str:
+    try:
+        return diagrams.fence(make())
+    except mermaid.TooLarge as error:
+        return diagrams.too_large(what, error)
+
+
+def _graph_tables(site: FeatureSite, page: str) -> list[str]:
+    facts = site.analysis.graph
+    lines = ["## Critical path", ""]
+    lines.append(" → ".join(site.task_link(page, k) for k in facts.critical) if facts.critical else "No tasks to order.")
+    lines += ["", "## Cycles", ""]
+    if facts.cycles:
+        lines += ["These tasks wait for each other, so none of them can start; waves and the critical path "
+                  "leave them out.", ""]
+        lines += ["- " + " → ".join(site.task_link(page, k) for k in [*cycle, cycle[0]]) for cycle in facts.cycles]
+    else:
+        lines.append("None.")
+    lines += ["", "## Explicit dependencies", ""]
+    if facts.explicit:
+        lines += ["| Task | waits for |", "|---|---|"]
+        waits: dict[str, list[str]] = {}
+        for before, after in facts.explicit:
+            waits.setdefault(after, []).append(before)
+        lines += [f"| {site.task_link(page, k)} | {', '.join(site.task_link(page, b) for b in bs)} |" for k, bs in waits.items()]
+    else:
+        lines.append("None written in tasks.md; the phases order the work.")
+    return lines + [""]
+
+
+def gantt(site: FeatureSite) -> str:
+    feature, page = site.feature, site.page("gantt.md")
+    facts = site.analysis.graph
+    lines = [f"# Phases and waves: {md(title_of(feature))}", ""]
+    if not facts.waves:
+        return "\n".join(lines + ["No tasks to schedule.", ""])
+    lines += ["Each wave holds tasks that can run in parallel once the waves before it are done; the axis "
+              "counts waves, not days. Red bars are on the critical path, grey ones are done.", ""]
+    lines.append(_diagram("Gantt chart", lambda: mermaid.gantt(f"{title_of(feature)}: phases and waves",
+                                                               diagrams.gantt_bars(site.analysis))))
+    lines += ["## Waves", "", "| Wave | Tasks |", "|---|---|"]
+    lines += [f"| {n} | {', '.join(site.task_link(page, k) for k in wave)} |" for n, wave in enumerate(facts.waves, 1)]
+    if facts.cycle_members:
+        lines += ["", f"Left out (on a dependency cycle): "
+                  f"{', '.join(site.task_link(page, k) for k in sorted(facts.cycle_members))}."]
+    return "\n".join(lines) + "\n"
+
+
+def document(path: str, rendered: Rendered) -> str:
+    return f"# {md(Path(path).name)}\n\n<div class=\"speckit-doc\">\n{rendered.html}</div>\n"
