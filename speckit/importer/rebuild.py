@@ -167,6 +167,7 @@ def _headings(lines: list[Line]) -> dict[int, int]:
     anchored = sum(1 for i, _ in numbered if lines[i].text.endswith(BETA))
     out: dict[int, int] = {}
     current: list[int] | None = None
+    previous: tuple[int, list[int]] | None = None  # the last numbered line that stayed a list item
     for index, match in numbered:
         assert match is not None
         parts = [int(p) for p in match.group(1).split(".")]
@@ -174,10 +175,17 @@ def _headings(lines: list[Line]) -> dict[int, int]:
         if anchored >= 2:
             ok = text.endswith(BETA)
         else:
-            ok = len(text) <= 120 and not text.endswith((".", ":", ";", ",")) and _continues(current, parts)
+            # "6. DO NOT proceed" right after list item "5. Re-execute" continues the list, even
+            # where a section 6 could come next.
+            continues_list = previous is not None and previous[0] == index - 1 and len(parts) == 1 \
+                and len(previous[1]) == 1 and parts[0] == previous[1][0] + 1
+            ok = len(text) <= 120 and not text.endswith((".", ":", ";", ",")) and not continues_list \
+                and _continues(current, parts)
         if ok:
             out[index] = min(len(parts) + 1, 6)
             current = parts
+        else:
+            previous = (index, parts)
     return out
 
 
