@@ -109,22 +109,26 @@ class TaskGraph:
                 key = f"line:{task.line}"
             self.index[key] = i
             self.nodes.append(key)
-        self.explicit: list[Edge] = []
+        # Explicit edges as (before, after) indexes; Edge objects are made only when asked for,
+        # since building 300,000 of them costs more than every analysis together.
+        self._pairs: list[tuple[int, int]] = []
         self._succ: list[list[int]] = [[] for _ in tasks]
+        index = self.index
         for i, task in enumerate(tasks):
-            key = self.nodes[i]
+            deps = task.depends_on
+            if not deps:
+                continue
             seen: set[int] = set()
-            for dep in task.depends_on:
-                j = self.index.get(dep)
+            for dep in deps:
+                j = index.get(dep)
                 if j is None:
-                    self.unknown.append(Problem(key, dep, task.line))
+                    self.unknown.append(Problem(self.nodes[i], dep, task.line))
                 elif j == i:
-                    self.self_dependencies.append(Problem(key, dep, task.line))
+                    self.self_dependencies.append(Problem(self.nodes[i], dep, task.line))
                 elif j not in seen:
                     seen.add(j)
                     self._succ[j].append(i)
-                    self.explicit.append(Edge(self.nodes[j], key, "explicit",
-                                              f"{key} depends on {self.nodes[j]} ({self.path}:{task.line})", task.line))
+                    self._pairs.append((j, i))
         self._phases, self._tiers = self._read_phases(feature)
         self._story_links = self._read_story_links(feature)
 
@@ -487,6 +491,18 @@ class TaskGraph:
                                         f"story dependency: {self._short(waiting)} waits for "
                                         f"{self._short(earlier)} ({self.path}:{line})", line))
         return out
+
+    @cached_property
+    def explicit(self) -> list[Edge]:
+        """The explicit edges, in tasks.md order of the waiting task."""
+        nodes, tasks, path = self.nodes, self.tasks, self.path
+        return [Edge(nodes[j], nodes[i], "explicit", f"{nodes[i]} depends on {nodes[j]} ({path}:{tasks[i].line})",
+                     tasks[i].line) for j, i in self._pairs]
+
+    @property
+    def pairs(self) -> list[tuple[int, int]]:
+        """Explicit edges as (before, after) positions in ``nodes``: the cheap form for big graphs."""
+        return self._pairs
 
     @cached_property
     def edges(self) -> list[Edge]:

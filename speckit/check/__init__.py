@@ -12,12 +12,16 @@ import fnmatch
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from speckit.check.rules import INVEST_RULES, RULES, SUPERSEDED, Rule
 from speckit.config import Config
 from speckit.discover import Target
 from speckit.errors import InputError
 from speckit.model import Diagnostic, Feature
+
+if TYPE_CHECKING:
+    from speckit.cache import Cache
 
 __all__ = ["RULES", "INVEST_RULES", "Rule", "check_feature", "check_features", "check_target", "validate_config"]
 
@@ -157,15 +161,21 @@ def check_target(target: Target, config: Config, repo_root: Path | None = None) 
     return feature, check_feature(feature, config, repo_root)
 
 
-def check_features(targets: Iterable[Target], config: Config,
-                   repo_root: Path | None = None) -> Iterator[tuple[Target, Feature | None, list[Diagnostic]]]:
+def check_features(targets: Iterable[Target], config: Config, repo_root: Path | None = None,
+                   cache: Cache | None = None) -> Iterator[tuple[Target, Feature | None, list[Diagnostic]]]:
     """Check features one by one, streaming. An unreadable target yields ``None`` and one
-    ``input/unreadable`` error diagnostic (the CLI then exits 2); the others are still read."""
+    ``input/unreadable`` error diagnostic (the CLI then exits 2); the others are still read.
+    With a ``cache`` (#7), a cache hit yields a Feature holding only its reference and documents."""
     validate_config(config)
     numbers: dict[tuple[Path, str], str] = {}
     for target in targets:
         try:
-            feature, found = check_target(target, config, repo_root)
+            if cache is not None:  # the check cache (#7): speckit/cache.py
+                from speckit.cache import check_target_cached
+
+                feature, found = check_target_cached(cache, target, config, repo_root)
+            else:
+                feature, found = check_target(target, config, repo_root)
         except InputError as error:
             path = str(target.document or target.folder)
             yield target, None, [Diagnostic(rule=UNREADABLE, severity="error", message=str(error), path=path)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from speckit.check.rules import RULES
-from speckit.graph import TaskGraph, shorten
+from speckit.graph import CLOSED_STATES, TaskGraph, shorten
 from speckit.model import Diagnostic
 
 
@@ -57,15 +57,14 @@ def _parallel(graph: TaskGraph) -> Iterator[Diagnostic]:
 
 
 def _inversions(graph: TaskGraph) -> Iterator[Diagnostic]:
-    for edge in graph.explicit:
-        before, after = graph.index[edge.before], graph.index[edge.after]
-        waiting = graph.tasks[after]
-        if graph.closed(edge.after) and waiting.state == "done" and not graph.closed(edge.before):
-            yield _d("graph/status-inversion",
-                     f"task {edge.after} is done but depends on {edge.before}, which is still {graph.tasks[before].state}",
+    for before, after in graph.pairs:
+        waiting, first = graph.tasks[after], graph.tasks[before]
+        name, other = graph.nodes[after], graph.nodes[before]
+        if waiting.state == "done" and first.state not in CLOSED_STATES:
+            yield _d("graph/status-inversion", f"task {name} is done but depends on {other}, which is still {first.state}",
                      graph.path, waiting.line)
         p_before, p_after = graph.phase_of[before], graph.phase_of[after]
         if p_before is not None and p_after is not None and p_before > p_after:
             yield _d("graph/phase-inversion",
-                     f"task {edge.after} ({graph.phase_label(edge.after)}) depends on {edge.before} of a later "
-                     f"phase ({graph.phase_label(edge.before)})", graph.path, waiting.line)
+                     f"task {name} ({graph.phase_label(name)}) depends on {other} of a later "
+                     f"phase ({graph.phase_label(other)})", graph.path, waiting.line)

@@ -65,6 +65,16 @@ def _text(story: Story) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _units(story: Story) -> list[str]:
+    """Pieces of a story that must each carry their own number: sentences of the narrative, and
+    the Given, When and Then of each scenario (a count in the Given does not measure the Then)."""
+    units = [story.title, *_SENTENCE.split(story.narrative)]
+    for scenario in story.acceptance:
+        parts = [p for p in (scenario.given, scenario.when, scenario.then) if p]
+        units.extend(parts or _SENTENCE.split(scenario.text))
+    return [u for u in units if u and u.strip()]
+
+
 @lru_cache(maxsize=64)
 def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
@@ -130,9 +140,9 @@ def scorecard(story: Story, feature: Feature, config: Config) -> dict[str, list[
     vague = _word_pattern(tuple(config.invest.vague_words))
     if english and vague:
         words: list[str] = []
-        for sentence in _SENTENCE.split(text):
-            if not _NUMBER.search(sentence):
-                words.extend(m.group(0).lower() for m in vague.finditer(sentence))
+        for unit in _units(story):
+            if not _NUMBER.search(unit):
+                words.extend(m.group(0).lower() for m in vague.finditer(unit))
         if words:
             card["T"].append(f"vague without a number: {', '.join(sorted(set(words)))}")
     return card

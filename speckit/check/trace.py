@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,10 +53,13 @@ def check(feature: Feature) -> Iterator[Diagnostic]:
 
 
 def _exists(root: Path, path: str) -> bool:
+    # Through speckit.cache, which records the answer: a cached result is dropped when it changes (#7).
+    from speckit.cache import any_match, exists
+
     path = path.strip().strip("`")
     if any(ch in path for ch in "*?["):
-        return bool(glob.glob(str(root / path)))
-    return (root / path).exists()
+        return any_match(str(root / path))
+    return exists(root / path)
 
 
 def evidence(feature: Feature, root: Path, done_without_files: bool) -> Iterator[Diagnostic]:
