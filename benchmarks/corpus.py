@@ -178,6 +178,9 @@ def seed_plan_md(rng: random.Random, name: str, folder: str, shape: Shape) -> st
 def tasks_md(rng: random.Random, name: str, shape: Shape) -> str:
     requirements = requirement_ids(shape)
     uncovered = list(requirements)
+    criteria = [f"SC-{i:03d}" for i in range(1, shape.criteria + 1)]
+    total = 2 * shape.setup_tasks + shape.stories * shape.tasks_per_story + shape.polish_tasks
+    done_upto = rng.randint(0, total)  # work is done front to back, as in real task lists
     number = 0
     out = [f"# Tasks: {name.replace('-', ' ').title()}", "", "**Input**: Design documents from the feature folder", "",
            "## Format: `[ID] [P?] [Story] Description`", "", "- **[P]**: Can run in parallel (different files, no dependencies)", ""]
@@ -186,13 +189,15 @@ def tasks_md(rng: random.Random, name: str, shape: Shape) -> str:
         nonlocal number
         number += 1
         path = f"{rng.choice(DIRS)}/{rng.choice(WORDS)}_{rng.choice(WORDS)}_{number}.py"
-        parts = [f"- [{'X' if rng.random() < 0.4 else ' '}] T{number:03d}"]
+        parts = [f"- [{'X' if number <= done_upto else ' '}] T{number:03d}"]
         if parallel:
             parts.append("[P]")
         if story:
             parts.append(f"[US{story}]")
         parts.append(f"{rng.choice(VERBS).title()} {words(rng, 3, 9)} in {path}")
         refs = [uncovered.pop(0)] if uncovered and story else []
+        if not story and phase_first > 2 * shape.setup_tasks and criteria:
+            refs = [criteria.pop(0)]  # Polish tasks measure the success criteria
         if refs:
             parts.append(f"({', '.join(refs)})")
         if not parallel and number > phase_first:
@@ -216,7 +221,7 @@ def tasks_md(rng: random.Random, name: str, shape: Shape) -> str:
     while uncovered:  # every requirement is referenced by some story task
         out.append(task(rng.randint(1, shape.stories), number + 1, True))
     out.append("")
-    phase(f"Phase {shape.stories + 3}: Polish & Cross-Cutting Concerns", shape.polish_tasks, None)
+    phase(f"Phase {shape.stories + 3}: Polish & Cross-Cutting Concerns", max(shape.polish_tasks, shape.criteria), None)
     out += ["## Dependencies & Execution Order", "", sentence(rng, 20, 40), ""]
     return "\n".join(out)
 

@@ -35,6 +35,8 @@ from speckit import __version__
 
 if TYPE_CHECKING:
     from speckit.config import Config
+    from speckit.discover import Target
+    from speckit.model import Diagnostic, Feature
 
 FORMAT = 1
 """Bump when the layout of an entry changes."""
@@ -44,6 +46,7 @@ MAX_ENTRIES = 20_000
 """Prune the oldest entries past this many (a 1,000-feature repository edited for months stays
 well under it; each entry is a few KB)."""
 
+GLOB = "glob:"
 _probes: ContextVar[dict[str, bool] | None] = ContextVar("speckit_cache_probes", default=None)
 
 
@@ -58,6 +61,25 @@ def exists(path: Path | str) -> bool:
     if probes is not None:
         probes[os.path.abspath(path)] = answer
     return answer
+
+
+def any_match(pattern: str) -> bool:
+    """``bool(glob.glob(pattern))``, recorded like :func:`exists`."""
+    import glob
+
+    answer = bool(glob.glob(pattern))
+    probes = _probes.get()
+    if probes is not None:
+        probes[GLOB + os.path.abspath(pattern)] = answer
+    return answer
+
+
+def _still(probe: str, answer: bool) -> bool:
+    if probe.startswith(GLOB):
+        import glob
+
+        return bool(glob.glob(probe[len(GLOB):])) == answer
+    return os.path.exists(probe) == answer
 
 
 @contextmanager
@@ -143,7 +165,7 @@ class Cache:
             _remove(path)
             return None
         probes: Mapping[str, bool] = entry.get("probes", {})
-        if any(os.path.exists(p) != answer for p, answer in probes.items()):
+        if not all(_still(p, answer) for p, answer in probes.items()):
             self.misses += 1
             return None
         self.hits += 1
@@ -213,3 +235,51 @@ def _remove(path: Path) -> int:
     except OSError:
         return 0
     return 1
+
+
+def target_files(target: Target) -> list[Path]:
+    """The documents ``speckit.parse`` reads for a target (see ``load_feature``)."""
+    from speckit.parse import DOCUMENTS
+
+    if target.document is not None:
+        return [target.document]
+    folder = target.folder
+    files = [folder / name for name in DOCUMENTS if (folder / name).exists()]
+    checklists = folder / "checklists"
+    if checklists.is_dir():
+        files.extend(sorted(checklists.glob("*.md")))
+    return files
+
+
+def check_target_cached(cache: Cache, target: Target, config: Config,
+                        repo_root: Path | None = None) -> tuple[Feature, list[Diagnostic]]:
+    """``speckit.check.check_target`` through the cache.
+
+    A hit skips parsing, so the Feature it returns holds only the feature's reference and its
+    document paths (what the cross-feature rules read); the diagnostics are whole.
+    """
+    from speckit.check import check_target, repo_root_for
+    from speckit.model import Diagnostic, Feature, FeatureRef
+
+    files = target_files(target)
+    root = repo_root if repo_root is not None else repo_root_for(target.folder, config)
+    key = cache.key("check", files, extra=f"root={root}") if files else None
+    if key is None:
+        return check_target(target, config, repo_root)
+    value = cache.get(key)
+    if value is not None:
+        try:
+            ref = FeatureRef(**value["ref"])
+            found = [Diagnostic.model_validate(d) for d in value["diagnostics"]]
+            return Feature.model_construct(feature=ref, documents=value["documents"]), found
+        except (KeyError, TypeError, ValueError):
+            pass  # an entry of an unexpected shape is a miss
+    with recording() as probes:
+        feature, found = check_target(target, config, repo_root)
+    fields = list(Diagnostic.model_fields)
+    cache.put(key, {
+        "ref": {"id": feature.feature.id, "path": feature.feature.path, "number": feature.feature.number},
+        "documents": list(feature.documents),
+        "diagnostics": [{name: getattr(d, name) for name in fields} for d in found],
+    }, probes)
+    return feature, found

@@ -86,6 +86,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("SPECKIT_DEBUG") == "1"
+    from speckit._hotpath import trim  # start-up trims for the commit hook (#7)
+
+    trim()
     try:
         code: Any = cli.main(args=args, prog_name="speckit", standalone_mode=False)
     except InputError as error:

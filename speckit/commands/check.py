@@ -66,7 +66,10 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
     found = []
     checked: list[str] = []
     unreadable = 0
-    for target, feature, diagnostics in check_features(targets, config):
+    from speckit.cache import Cache
+
+    cache = Cache.open(config)  # None when turned off (config 'cache: false', SPECKIT_CACHE=0)
+    for target, feature, diagnostics in check_features(targets, config, cache=cache):
         if feature is None:
             unreadable += 1
             for d in diagnostics:
@@ -76,6 +79,8 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
             continue
         checked.append(str(target.document or target.folder))
         found.extend(diagnostics)
+    if cache is not None and cache.writes:
+        cache.prune()
     if write_baseline is not None:
         from speckit.check import baseline as baselines
 
