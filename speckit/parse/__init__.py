@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 from speckit.errors import InputError
@@ -29,6 +30,10 @@ def read_text(path: Path) -> str:
     Raises InputError naming the path (and the byte offset for bytes that are not UTF-8).
     """
     try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            # A FIFO would block forever and /dev/zero never ends: refuse before reading.
+            raise InputError(f"{path}: not a regular file (a pipe, socket or device)")
         data = path.read_bytes()
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, not a document") from None
