@@ -138,6 +138,8 @@ class Cache:
         then computes without the cache and reports the error its own way."""
         digest = hashlib.sha256(f"{self.salt}\0{namespace}\0{extra}".encode())
         for path in files:
+            if not Path(path).is_file():
+                return None  # a FIFO or device would block or never end: leave it to the reader's error
             try:
                 data = Path(path).read_bytes()
             except OSError:
