@@ -108,7 +108,8 @@ def index(sites: list[FeatureSite], site_name: str, unreadable: list[str]) -> st
     numeric = {"Progress", "Stories", "Requirements", "Diagnostics"}
     head = "".join(f'<th{" data-numeric" if h in numeric else ""}><button type="button">{h}</button></th>'
                    for h in headers)
-    lines = [f"# {md(site_name)}", "",
+    # The features table is wide: the (empty) table of contents would cover its last columns.
+    lines = ["---", "hide:", "  - toc", "---", "", f"# {md(site_name)}", "",
              f"{len(sites)} features. Select a column heading to sort by it.", "",
              f'<table class="speckit-sortable speckit-features"><thead><tr>{head}</tr></thead><tbody>',
              *rows, "</tbody></table>", ""]
