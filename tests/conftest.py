@@ -6,9 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-ROOT = Path(__file__).resolve().parent.parent
-SPECS = ROOT / "specs"
-SEED = ROOT.parent / "shared" / "seeds" / "aws-sandbox-plan.rendered.txt"
+from support import ROOT, SEED, SPECS  # noqa: F401  (re-exported for older imports)
 
 # CI runs derandomised so that a red build is reproducible; locally hypothesis explores.
 settings.register_profile("ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])

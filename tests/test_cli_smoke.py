@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from conftest import SPECS
+from support import SPECS
 
 
 def speckit(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from build_support import repo, speckit
-from conftest import SPECS
+from support import SPECS
 
 PLAN = """# Implementation Plan: demo
 

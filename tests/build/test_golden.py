@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SPECS
+from support import ROOT, SPECS
 
 from speckit import build
 from speckit.parse import load_feature

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from build_support import bash, repo, speckit
-from conftest import ROOT
+from support import ROOT
 from ruamel.yaml import YAML
 
 CASES = ROOT / "tests" / "cases" / "build"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 from speckit import config as config_module
 from speckit.check import RULES, check_feature, check_features

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SEED, SPECS
+from support import ROOT, SEED, SPECS
 
 from speckit.importer import import_text, rebuild
 from speckit.model import Plan, Section

@@ -6,7 +6,7 @@ Each case file is read on its own, so its kind comes from its title (``# Tasks: 
 
 from __future__ import annotations
 
-from conftest import ROOT
+from support import ROOT
 
 from speckit.model import Feature, Task
 from speckit.parse import load_document

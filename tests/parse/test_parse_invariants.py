@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED, SPECS
+from support import SEED, SPECS
 from parse_helpers import CASES
 
 from speckit.model import Feature

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from conftest import SPECS
+from support import SPECS
 
 from speckit.model import SCHEMA_VERSION
 

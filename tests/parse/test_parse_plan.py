@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import SEED, SPECS
+from support import SEED, SPECS
 from parse_helpers import case
 
 from speckit.parse import load_document, load_feature

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 PLAN = """# Implementation Plan: demo
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from browser_harness import ARTIFACTS, Browser, serve
-from conftest import ROOT, SPECS
+from support import ROOT, SPECS
 from features import write_generated, write_hostile
 
 SPECKIT = [sys.executable, "-m", "speckit"]
