@@ -1,0 +1,88 @@
+"""docs/rules.md, generated from RULES so the page cannot drift (tests/check/test_docs.py)."""
+
+from __future__ import annotations
+
+from speckit.check.rules import RULES
+
+INTRO = """# Rules of `speckit check`
+
+<!-- Generated from speckit/check/rules.py by speckit.check.docs.rules_markdown().
+     Regenerate: SPECKIT_REGEN=1 .venv/bin/python -m pytest tests/check/test_docs.py -->
+
+`speckit check [PATH ...]` reads every feature (or the features, folders or files named) and reports
+each finding as `path:line:col: severity: message [rule]`. Rule ids are stable: use them in the
+config, in inline suppressions and in baselines. `speckit check --explain RULE` prints a rule's entry
+from this page; `speckit check --list-rules` lists them all.
+
+## Running it
+
+| Option | What it does |
+|--------|--------------|
+| `--format text\\|json\\|sarif\\|github\\|junit` | text for people (colour only on a terminal, a summary line at the end); json (`version`, `diagnostics`, `summary`); SARIF 2.1.0 for code scanning; GitHub workflow commands (`::error file=...,line=...::`); JUnit XML |
+| `--strict` | warnings fail the run too |
+| `--explain RULE`, `--list-rules` | what a rule looks for, an example and the fix |
+| `--baseline FILE` | hide the findings recorded in FILE; only new ones are reported and fail |
+| `--write-baseline FILE` | record the current findings (replaces FILE only if it is a speckit baseline, or with `--force`) |
+| `-o FILE` | write the report to FILE (atomically) |
+| `--config FILE` | speckit.yaml or a pyproject.toml with `[tool.speckit]` (default: found upwards) |
+
+Exit codes: **0** clean, **1** errors found (or warnings under `--strict`), **2** bad usage, a bad
+config, or a document that cannot be read (the other features are still checked and reported).
+`speckit check` never prompts and never reads standard input.
+
+A file argument checks its whole feature, because the rules read across spec.md, plan.md and
+tasks.md. Baselines match findings by rule, path and message (not by line), so editing a document
+above a known problem does not make it new.
+
+## Configuring rules
+
+```yaml
+# speckit.yaml (or [tool.speckit] in pyproject.toml)
+specs_root: specs
+rules:
+  graph/parallel-conflict: error     # error, warning, info or off
+  invest/*: info                     # a glob sets a whole family
+  evidence/done-without-files: warning   # off by default
+invest:
+  max_tasks: 15
+  max_scenarios: 8
+  vague_words: [fast, easy, intuitive]
+  implementation_words: [react, postgres, endpoint]
+leftover_patterns: ['\\bTODO\\b']
+mandatory_sections: [User Scenarios, Requirements, Success Criteria]
+```
+
+An unknown rule id or a bad value is an input error that names the key and its line.
+
+Inline suppression: put `<!-- speckit-ignore RULE [RULE ...] -- why -->` on the line before the
+line a finding points at (or on that line). Words after the rule ids are the justification.
+`<!-- speckit-ignore -->` alone silences every rule on the next line.
+
+## Choices where the issue was silent
+
+- Stories are read for wording (invest/negotiable, the vague-word half of invest/testable) only when
+  they read as English; stories in Japanese, Chinese, French and others are judged on structure.
+- A story's tasks are those labelled with it or in its phase.
+- `parse/...` diagnostics of the parser are reported too, as warnings; `parse/duplicate-id` is
+  replaced by `graph/duplicate-id`.
+- An unreadable feature is reported as `input/unreadable` in the machine formats (json, sarif,
+  github, junit) and as one line on standard error.
+- Evidence paths resolve against the git top level, else the folder that holds the specs root.
+
+## The rules
+
+| Rule | Default | Summary |
+|------|---------|---------|
+"""
+
+
+def rules_markdown() -> str:
+    out = [INTRO.rstrip("\n")]
+    for rule in RULES.values():
+        default = rule.severity if rule.enabled else f"off ({rule.severity})"
+        out.append(f"| [`{rule.id}`](#{rule.id.replace('/', '')}) | {default} | {rule.summary} |")
+    for rule in RULES.values():
+        default = rule.severity if rule.enabled else f"off by default ({rule.severity} when turned on)"
+        out += ["", f"### {rule.id}", "", f"*Default: {default}.* {rule.summary}", "", rule.explain, "",
+                "Example:", "", "```markdown", rule.example, "```", "", f"**Fix**: {rule.fix}"]
+    return "\n".join(out) + "\n"
