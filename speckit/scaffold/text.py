@@ -56,8 +56,8 @@ def check_text(text: str, what: str) -> str:
     bad = _CONTROL.search(text)
     if bad:
         raise InputError(f"{what} contains a control character (U+{ord(bad.group(0)):04X}); remove it")
-    if any(unicodedata.category(c) in ("Cs", "Co") for c in text):
-        raise InputError(f"{what} contains an unpaired surrogate or private-use character; remove it")
+    if any(unicodedata.category(c) == "Cs" for c in text):
+        raise InputError(f"{what} contains an unpaired surrogate (not valid Unicode text); remove it")
     return text
 
 
