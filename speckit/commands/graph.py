@@ -99,7 +99,7 @@ def _text(graph: object) -> str:
 @config_option
 def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
     """List FEATURE's open tasks whose dependencies are all done (they may run in parallel), then
-    the waves that follow once those are done."""
+    the next waves that follow once those are done."""
     from speckit.graph import build_graph
 
     model, path = _load(feature, config_path)
@@ -107,16 +107,19 @@ def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
     waves = graph.ready()
     left = _left_out(graph)
     if fmt == "json":
+        # Only the wave that can start now is listed: a 100,000-task chain would otherwise print
+        # every later wave. 'speckit graph --format json' has them all.
         click.echo(json.dumps({
             "feature": model.feature.id,
-            "ready": [[_entry(graph, k) for k in wave] for wave in waves[:1]],
-            "waves": waves,
+            "ready": [_entry(graph, k) for k in waves[0]] if waves else [],
+            "waiting": sum(len(w) for w in waves[1:]),
+            "later_waves": max(len(waves) - 1, 0),
             "left_out": left,
         }, indent=2, ensure_ascii=False))
         return
     if not waves:
         click.echo("nothing left to do: every task is done" if not left else "no task can start")
-    for n, wave in enumerate(waves, 1):
+    for n, wave in enumerate(waves[:4], 1):
         if n == 1:
             click.echo(f"ready now ({len(wave)} {'task' if len(wave) == 1 else 'tasks'}, may run in parallel):")
             for key in wave:
@@ -125,7 +128,11 @@ def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
         else:
             if n == 2:
                 click.echo("then:")
-            click.echo(f"  wave {n}: {', '.join(wave)}")
+            shown = ", ".join(wave[:12]) + (f" and {len(wave) - 12} more" if len(wave) > 12 else "")
+            click.echo(f"  wave {n}: {shown}")
+    if len(waves) > 4:
+        rest = sum(len(w) for w in waves[4:])
+        click.echo(f"  ... {rest} more tasks in {len(waves) - 4} later waves ('speckit graph --format text' lists them)")
     if left:
         click.echo(f"left out, on a dependency cycle (see 'speckit check'): {', '.join(left)}")
 
