@@ -1,1 +1,0 @@
-from scaffold_helpers import project  # noqa: F401  (fixture)
