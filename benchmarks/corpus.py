@@ -258,10 +258,15 @@ def graph_edges(tasks: int, edges: int, seed: int = 7) -> list[list[int]]:
     """A DAG as predecessor lists: task i depends on tasks before it, mostly nearby (as real task
     lists do), some far back; exactly ``edges`` edges."""
     rng = random.Random(seed)
-    per_task, rest = divmod(edges, max(tasks - 1, 1))
+    per_task = edges // max(tasks - 1, 1)
+    wants = [0] + [min(node, per_task) for node in range(1, tasks)]
+    node = tasks - 1
+    while sum(wants) < edges and node > 0:  # the early tasks cannot have many predecessors: top up the late ones
+        wants[node] += min(node - wants[node], edges - sum(wants))
+        node -= 1
     preds: list[list[int]] = [[] for _ in range(tasks)]
     for node in range(1, tasks):
-        want = min(node, per_task + (1 if node <= rest else 0))
+        want = wants[node]
         chosen: set[int] = set()
         while len(chosen) < want:
             back = rng.randint(1, min(node, 50)) if rng.random() < 0.8 else rng.randint(1, node)

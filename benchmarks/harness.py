@@ -134,6 +134,8 @@ def table(figures: Sequence[Figure]) -> str:
     for f in figures:
         subject = f.subject.cell() if f.subject and f.subject.runs else "—"
         baseline = f.baseline.cell() if f.baseline and f.baseline.runs else "—"
+        if f.unit == "MB" and f.subject and f.baseline:
+            subject, baseline = f"{f.subject.peak_mb:.0f} MB peak", f"{f.baseline.peak_mb:.0f} MB peak (plain parse)"
         if f.value is None:
             value = "—"
         elif f.unit == "MB":
