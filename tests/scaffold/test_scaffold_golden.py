@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SPECS
+from support import ROOT, SPECS
 from scaffold_helpers import project, run  # noqa: F401  (project is a fixture)
 
 CASES = ROOT / "tests" / "cases" / "scaffold"
