@@ -155,7 +155,12 @@ def check(feature: Feature, config: Config) -> Iterator[Diagnostic]:
         for letter, reasons in scorecard(story, feature, config).items():
             if reasons:
                 rule = INVEST_RULES[letter]
+                hint = RULES[rule].fix
+                if letter == "I":
+                    hint = ("add an '**Independent Test**:' paragraph" if reasons == ["no independent test"] else
+                            "move the shared work to the Foundational phase or merge the stories; if the order "
+                            "is intended, say why in '<!-- speckit-ignore invest/independent -- why -->'")
                 yield Diagnostic(rule=rule, severity=RULES[rule].severity,
                                  message=f"story {story.id} ({story.title}): {'; '.join(reasons)}",
                                  path=feature.spec.path, line=story.line, end_line=story.end_line or story.line,
-                                 hint=RULES[rule].fix)
+                                 hint=hint)
