@@ -4,6 +4,8 @@ Why not hand the documents to mkdocs' own Markdown? Two reasons. Raw HTML in a d
 the site as HTML (a ``<script>`` in a task would run); here it is shown as text, and HTML comments
 (Spec Kit's ``<!-- ACTION REQUIRED -->`` notes) are left out as the author's hidden notes. And each
 block gets an ``id="L<line>"`` from markdown-it's source map, so diagnostics can link to the line.
+Checkboxes stay as written (``[x]``): the tasklists plugin emits them as inline HTML, which this
+renderer shows as text.
 
 Mermaid blocks that authors wrote are passed through as ``<pre class="mermaid">``, the element that
 mkdocs-material renders (the same markup pymdownx.superfences' mermaid fence produces).
@@ -39,13 +41,11 @@ class Rendered:
 def render(text: str) -> Rendered:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
-    from mdit_py_plugins.tasklists import tasklists_plugin
 
     parser = (
         MarkdownIt("commonmark", {"html": True, "linkify": False})
         .enable(["table", "strikethrough"])
         .use(front_matter_plugin)
-        .use(tasklists_plugin)
     )
     parser.add_render_rule("fence", _fence)
     parser.add_render_rule("html_block", _html_block)

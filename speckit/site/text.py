@@ -11,14 +11,16 @@ import html
 import posixpath
 import re
 
-# Python-Markdown's escapable characters, plus '|' (tables) and '~' (strike-through extensions).
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+# Python-Markdown's escapable characters, plus "|" (the tables extension); "~" is not one here.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 _SPACE = re.compile(r"\s+")
+# Python-Markdown uses \x02 and \x03 as its own placeholder marks: control characters never pass.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def md(text: str) -> str:
     """``text`` as inline Markdown that renders as exactly these characters, on one line."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(_SPACE.sub(" ", text).strip(), quote=False))
+    return _MARKDOWN.sub(r"\\\1", html.escape(_SPACE.sub(" ", _CONTROL.sub(" ", text)).strip(), quote=False))
 
 
 def attr(text: str) -> str:

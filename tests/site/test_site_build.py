@@ -1,0 +1,208 @@
+"""The site without a browser: escaping, documents, the build hook, the CLI's refusals, serve, and
+the project's own docs (mkdocs build --strict)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import importlib.util
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import tarfile
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import markdown
+import pytest
+from support import ROOT, SPECS
+from features import HOSTILE, write_generated
+from hypothesis import given
+from hypothesis import strategies as st
+
+from speckit.errors import InputError
+from speckit.site import mermaid, project
+from speckit.site.documents import render
+from speckit.site.text import href, md
+
+SPECKIT = [sys.executable, "-m", "speckit"]
+
+
+# -- escaping ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_mermaid_labels_hold_no_syntax(text: str) -> None:
+    out = mermaid.label(text, limit=500)
+    bare = re.sub(r"#\d+;", "", out)
+    assert not set('"#;<>&`%{}[]|\\:') & set(bare), out
+    assert "style" not in out and "classDef" not in out
+    decoded = re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), out)
+    assert decoded == " ".join(text.split())
+
+
+@given(st.text(max_size=80))
+def test_markdown_escaping_shows_the_same_characters(text: str) -> None:
+    shown = markdown.markdown(md(text), extensions=["tables"])
+    expected = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
+    inner = re.sub(r"^<p>|</p>$", "", shown)
+    assert "<" not in inner.replace("&lt;", "")  # no element made from the text
+    assert html.unescape(inner) == expected or not expected
+
+
+def test_relative_links_between_directory_urls() -> None:
+    assert href("index.md", "features/a/index.md") == "features/a/"
+    assert href("features/a/graph.md", "features/a/documents/tasks.md", "L3") == "../documents/tasks/#L3"
+    assert href("features/a/index.md", "index.md") == "../../"
+
+
+def test_documents_keep_authors_mermaid_and_show_html_as_text() -> None:
+    text = ("# Title\n\n<!-- hidden note -->\n\nText with <b>tags</b>.\n\n<script>alert(1)</script>\n\n"
+            "```mermaid\nflowchart LR\n  A --> B\n```\n\n- [x] done item\n")
+    rendered = render(text)
+    assert '<pre class="mermaid" id="L9"><code>flowchart LR\n  A --&gt; B\n</code></pre>' in rendered.html
+    assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
+    assert "<b>" not in rendered.html and "hidden note" not in rendered.html
+    assert "`" not in rendered.html
+    assert "[x] done item" in rendered.html
+    assert rendered.anchor(12) == "L9" and rendered.anchor(1) == "L1" and rendered.anchor(4) == "L1"
+
+
+# -- the Mermaid asset and the build hook ----------------------------------------------------------
+
+def _hook() -> object:
+    spec = importlib.util.spec_from_file_location("speckit_hatch_build", ROOT / "hatch_build.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_hook_extracts_a_verified_tarball_and_keeps_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hook = _hook()
+    cached = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "speckit-build" / f"mermaid-{hook.MERMAID_VERSION}.tgz"  # type: ignore[attr-defined]
+    assert cached.is_file(), "pip install -e . fetches and caches the tarball; run it first"
+    monkeypatch.setenv("SPECKIT_MERMAID_TARBALL", str(cached))
+    asset = hook.ensure_mermaid(tmp_path / "vendor", lambda message: None)  # type: ignore[attr-defined]
+    assert asset.stat().st_size > 1_000_000 and b"mermaid" in asset.read_bytes()[:5000]
+    # A rebuild reads nothing: the recorded digest still matches.
+    monkeypatch.setenv("SPECKIT_MERMAID_TARBALL", str(tmp_path / "absent.tgz"))
+    assert hook.ensure_mermaid(tmp_path / "vendor", lambda message: None) == asset  # type: ignore[attr-defined]
+
+
+def test_hook_refuses_a_tarball_that_fails_the_integrity_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hook = _hook()
+    fake = tmp_path / "mermaid.tgz"
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        data = b"window.mermaid = 'not the real one';"
+        info = tarfile.TarInfo("package/dist/mermaid.min.js")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    fake.write_bytes(buffer.getvalue())
+    monkeypatch.setenv("SPECKIT_MERMAID_TARBALL", str(fake))
+    with pytest.raises(RuntimeError, match="integrity check failed"):
+        hook.ensure_mermaid(tmp_path / "vendor", lambda message: None)  # type: ignore[attr-defined]
+    assert not (tmp_path / "vendor" / "mermaid.min.js").exists()
+    digest = base64.b64encode(hashlib.sha512(fake.read_bytes()).digest()).decode()
+    assert digest not in hook.MERMAID_INTEGRITY  # type: ignore[attr-defined]
+
+
+def test_the_wheel_carries_mermaid(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path)], check=True, timeout=120)
+    wheel = next(tmp_path.glob("*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "speckit/_vendor/mermaid/mermaid.min.js" in names
+    assert "speckit/site/static/speckit.js" in names
+
+
+def test_a_missing_asset_is_a_clear_error_naming_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(project.resources, "files", lambda package: tmp_path)
+    with pytest.raises(InputError, match=r"mermaid\.min\.js is missing.*pip install"):
+        project.mermaid_asset()
+
+
+# -- the command -----------------------------------------------------------------------------------
+
+def test_build_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    args = [*SPECKIT, "docs", "build", str(SPECS / "aws-sandbox"), "--project", str(tmp_path / "p"), "--out", str(out)]
+    refused = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "--force" in refused.stderr and "Traceback" not in refused.stderr
+    assert (out / "notes.txt").exists()
+    forced = subprocess.run([*args, "--force"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert forced.returncode == 0, forced.stderr
+    assert (out / "index.html").is_file() and not (out / "notes.txt").exists()
+    again = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr  # its own earlier output is replaced without --force
+    built = (out / "features" / "aws-sandbox" / "graph" / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis" not in built and "unpkg.com" not in built and "assets/mermaid.min.js" in built
+
+
+def test_unreadable_feature_is_reported_and_the_rest_built(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    write_generated(specs / "001-good", 1)
+    bad = specs / "002-bad"
+    bad.mkdir(parents=True)
+    (bad / "spec.md").write_bytes(b"# Feature Specification: bad \xff\xfe bytes\n")
+    result = subprocess.run([*SPECKIT, "docs", "build", str(specs), "--project", str(tmp_path / "p")],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "002-bad/spec.md: not valid UTF-8" in result.stderr and "built 1 features" in result.stdout
+    index = (tmp_path / "p" / "site" / "index.html").read_text(encoding="utf-8")
+    assert "001-good" in index and "not valid UTF-8" in index
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str, until: float) -> str:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+                return str(response.read().decode("utf-8"))
+        except OSError:
+            if time.monotonic() > until:
+                raise
+            time.sleep(0.2)
+
+
+def test_serve_serves_and_regenerates_when_a_document_changes(tmp_path: Path) -> None:
+    feature = write_generated(tmp_path / "specs" / "001-live", 1)
+    (tmp_path / ".git").mkdir()  # the repository root, so the config search stops here
+    port = _free_port()
+    server = subprocess.Popen([*SPECKIT, "docs", "serve", "--addr", f"127.0.0.1:{port}", "--project", str(tmp_path / "p")],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/features/001-live/"
+        assert "Generated feature 1" in _get(url, time.monotonic() + 30)
+        spec = feature / "spec.md"
+        spec.write_text(spec.read_text(encoding="utf-8").replace("Generated feature 1", "Renamed live feature"), encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while "Renamed live feature" not in _get(url, deadline):
+            assert time.monotonic() < deadline, "the page was not regenerated after the spec changed"
+            time.sleep(0.3)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+    assert "Traceback" not in output, output
+
+
+# -- the project's own docs ----------------------------------------------------------------------
+
+def test_project_docs_build_strict(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"),
+                             "-d", str(tmp_path / "site")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "site" / "index.html").is_file()
