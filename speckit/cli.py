@@ -47,30 +47,13 @@ class LazyGroup(click.Group):
         entry = COMMANDS.get(cmd_name)
         if entry is None:
             return None
-        try:
-            module = importlib.import_module(entry[0])
-        except ModuleNotFoundError as error:
-            if error.name != entry[0]:
-                raise
-            return _unavailable(cmd_name, entry[1])
-        command = getattr(module, cmd_name.replace("-", "_") + "_command", None)
-        if command is None:
-            return _unavailable(cmd_name, entry[1])
-        return command  # type: ignore[no-any-return]
+        module = importlib.import_module(entry[0])
+        return getattr(module, cmd_name.replace("-", "_") + "_command")  # type: ignore[no-any-return]
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Help text comes from COMMANDS so that 'speckit --help' imports no command module.
         with formatter.section("Commands"):
             formatter.write_dl([(name, COMMANDS[name][1]) for name in self.list_commands(ctx)])
-
-
-def _unavailable(name: str, help_text: str) -> click.Command:
-    @click.command(name, help=help_text, context_settings={"ignore_unknown_options": True})
-    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-    def missing(args: tuple[str, ...]) -> None:
-        raise InputError(f"'speckit {name}' is not built yet in this version ({__version__})")
-
-    return missing
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
