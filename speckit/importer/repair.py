@@ -50,8 +50,7 @@ def split_lines(text: str) -> list[Line]:
     """Split on line ends only (CRLF, CR, LF): ``str.splitlines`` would also split at U+0085 and
     U+001C..U+001E, which in a copy are characters to repair or keep, not line ends."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
+    text = text.removesuffix("\n")
     return [Line(number, raw.rstrip(" \t")) for number, raw in enumerate(text.split("\n"), start=1)]
 
 
