@@ -27,8 +27,15 @@ import re
 from speckit.importer.repair import BETA, NUMBERED, Line, note
 from speckit.model import Diagnostic
 
-SHELL_WORDS = frozenset(
-    ["apt", "apt-get", "aws", "awk", "az", "bash", "brew", "bun", "bundle", "cargo", "cat", "cd", "chmod", "chown", "cp", "curl", "deno", "docker", "docker-compose", "echo", "env", "eval", "exec", "export", "find", "for", "gcloud", "gh", "git", "go", "gradle", "grep", "gunzip", "gzip", "head", "helm", "if", "jq", "kill", "kubectl", "ln", "ls", "make", "mkdir", "mv", "mvn", "node", "npm", "npx", "openssl", "pip", "pip3", "pnpm", "poetry", "printf", "pytest", "python", "python3", "rm", "rsync", "ruby", "scp", "sed", "set", "sh", "sleep", "source", "ssh", "sudo", "tail", "tar", "tee", "terraform", "test", "touch", "tsc", "until", "unzip", "uv", "uvx", "wait", "wget", "while", "xargs", "yarn", "zip", "cdk", "sam", "pulumi", "ansible", "ansible-playbook", "psql", "mysql", "redis-cli", "dotnet", "java", "javac", "rustc", "rustup", "composer", "php", "rake", "rails", "ng", "vite", "next", "jest", "vitest", "playwright", "cypress", "eslint", "prettier", "black", "ruff", "mypy", "tox", "nox", "pre-commit", "speckit", "specify", "claude"]
+SHELL_WORDS = frozenset(  # a word list reads better as text than as 120 quoted strings
+    "apt apt-get aws awk az bash brew bun bundle cargo cat cd chmod chown cp curl deno docker "  # noqa: SIM905
+    "docker-compose echo env eval exec export find for gcloud gh git go gradle grep gunzip gzip head "
+    "helm if jq kill kubectl ln ls make mkdir mv mvn node npm npx openssl pip pip3 pnpm poetry printf "
+    "pytest python python3 rm rsync ruby scp sed set sh sleep source ssh sudo tail tar tee terraform "
+    "test touch tsc until unzip uv uvx wait wget while xargs yarn zip cdk sam pulumi ansible "
+    "ansible-playbook psql mysql redis-cli dotnet java javac rustc rustup composer php rake rails ng "
+    "vite next jest vitest playwright cypress eslint prettier black ruff mypy tox nox pre-commit speckit "
+    "specify claude".split()
 )
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=\S*")
 SHELL_SYNTAX = re.compile(r"\s--?[A-Za-z]|\s\|\s|&&|\$\(|\$\{|\s[12]?>>?\s?\S")
