@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -65,14 +66,15 @@ def serve_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
                   config_path: Path | None, addr: str, no_livereload: bool) -> None:
     """Serve the site with live reload: pages are regenerated whenever a document changes."""
     from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     from speckit.discover import features
     from speckit.site import generate, hook_source
     from speckit.site.project import mermaid_asset, show_mkdocs_logs, write_if_changed
 
     host, _, port = addr.rpartition(":")
-    if not host or not port.isdigit():
-        raise InputError(f"--addr {addr}: expected host:port, such as 127.0.0.1:8000")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise InputError(f"--addr {addr}: expected host:port with a port up to 65535, such as 127.0.0.1:8000")
     config = load_config(config_path)
     mermaid_asset()
     project = (project_dir or config.root / ".speckit" / "site").resolve()
@@ -93,5 +95,13 @@ def serve_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
         watch.append(str(config.source))
     show_mkdocs_logs()
     click.echo(f"serving {generated.features} features on http://{addr}/ (Ctrl-C stops)", err=True)
-    serve(config_file=str(generated.config_file), livereload=not no_livereload, watch=sorted(set(watch)),
-          dev_addr=addr)
+    try:
+        serve(config_file=str(generated.config_file), livereload=not no_livereload, watch=sorted(set(watch)),
+              dev_addr=addr)
+    except (Abort, ConfigurationError) as error:
+        # mkdocs has logged the reason ("'dev_addr': '256.1.1.1' does not appear to be an IPv4 ...").
+        raise InputError(f"mkdocs serve failed: {error}") from None
+    except OSError as error:
+        if error.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            raise
+        raise InputError(f"--addr {addr}: cannot serve there ({error.strerror})") from None

@@ -199,6 +199,21 @@ def test_serve_serves_and_regenerates_when_a_document_changes(tmp_path: Path) ->
     assert "Traceback" not in output, output
 
 
+def test_serve_on_a_taken_or_impossible_address_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    write_generated(tmp_path / "specs" / "001-live", 1)
+    (tmp_path / ".git").mkdir()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = f"127.0.0.1:{taken.getsockname()[1]}"
+        for addr, says in ((busy, "cannot serve there"), ("127.0.0.1:99999", "port up to 65535"),
+                           ("256.1.1.1:8000", "mkdocs serve failed")):
+            result = subprocess.run([*SPECKIT, "docs", "serve", "--addr", addr, "--project", str(tmp_path / "p")],
+                                    cwd=tmp_path, capture_output=True, text=True, timeout=60)
+            assert result.returncode == 2, (addr, result.stderr)
+            assert says in result.stderr and "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
 # -- the project's own docs ----------------------------------------------------------------------
 
 def test_project_docs_build_strict(tmp_path: Path) -> None:
