@@ -116,6 +116,10 @@ def _jinja(path: Path, source: str, context: dict[str, Any], markdown: bool) -> 
         raise InputError(f"{path}:{_template_line(error, path)}: template error: {error.message}") from None
     except jinja2.TemplateError as error:
         raise InputError(f"{path}:{_template_line(error, path)}: template error: {error}") from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
+        # Raised by the template's own expressions ("{{ feature + 1 }}", "{% for x in 5 %}"): a
+        # mistake in the template, so name its file and line like a syntax error.
+        raise InputError(f"{path}:{_template_line(error, path)}: template error: {error}") from None
 
 
 def _template_line(error: BaseException, path: Path) -> int:

@@ -223,6 +223,8 @@ def test_project_templates_override_file_by_file(project: Path, capsys: Capsys) 
         ("# Spec\n\n{% for x in stories %}\n{{ x.title \n", 4, "template syntax error"),
         ("# Spec\n\nline two\n{{ no_such_variable }}\n", 4, "no_such_variable"),
         ("# Spec\n{% if true %}\n\n{{ feature.missing.deeper }}\n{% endif %}\n", 4, "template error"),
+        ("# Spec\n\n{{ feature + 1 }}\n", 3, "can only concatenate"),
+        ("# Spec\n{% for x in 5 %}{{ x }}{% endfor %}\n", 2, "not iterable"),
     ],
 )
 def test_template_errors_name_file_and_line(project: Path, capsys: Capsys, source: str, line: int, message: str) -> None:
