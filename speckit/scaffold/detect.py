@@ -27,7 +27,11 @@ def technical_context(root: Path) -> dict[str, str]:
             data = json.loads(package)
         except ValueError:
             data = {}
-        deps = {**(data.get("dependencies") or {}), **(data.get("devDependencies") or {})} if isinstance(data, dict) else {}
+        deps: dict[str, object] = {}
+        for key in ("dependencies", "devDependencies"):
+            section = data.get(key) if isinstance(data, dict) else None
+            if isinstance(section, dict):  # a hand-written package.json may hold a list here
+                deps.update(section)
         typescript = "typescript" in deps or (root / "tsconfig.json").is_file()
         found["Language/Version"] = "TypeScript (Node.js)" if typescript else "JavaScript (Node.js)"
         runner = next((name for name in ("vitest", "jest", "mocha", "ava") if name in deps), None)

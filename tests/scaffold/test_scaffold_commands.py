@@ -281,3 +281,19 @@ def test_config_errors_are_one_line(project: Path, capsys: Capsys, args: tuple[s
 def test_config_set_without_a_file(project: Path, capsys: Capsys) -> None:
     result = run(capsys, "config", "set", "specs_root", "docs/specs")
     assert result.code == 2 and "speckit init" in result.err
+
+
+@pytest.mark.parametrize(
+    ("manifest", "language"),
+    [
+        ('{"devDependencies": {"typescript": "5", "vitest": "1"}}', "TypeScript (Node.js)"),
+        ('{"dependencies": ["left-pad"], "devDependencies": null}', "JavaScript (Node.js)"),
+        ("[1, 2]", "JavaScript (Node.js)"),
+        ("not json", "JavaScript (Node.js)"),
+    ],
+)
+def test_technical_context_from_odd_package_json(tmp_path: Path, manifest: str, language: str) -> None:
+    from speckit.scaffold import detect
+
+    (tmp_path / "package.json").write_text(manifest, encoding="utf-8")
+    assert detect.technical_context(tmp_path)["Language/Version"] == language
