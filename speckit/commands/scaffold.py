@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from speckit.commands import config_option, load_config
+from speckit.errors import InputError
 
 if TYPE_CHECKING:
     from speckit.scaffold import Draft
@@ -24,10 +27,22 @@ def _emit(draft: Draft, force: bool, dry_run: bool) -> None:
         click.echo(f"would write {where} (from {_show(draft.template)})", err=True)
         click.echo(draft.text, nl=False)
         return
-    backup = write_new(draft.path, draft.text, force=force)
+    with _writing(draft.path):
+        backup = write_new(draft.path, draft.text, force=force)
     if backup is not None:
         click.echo(f"kept the old file as {_show(backup)}", err=True)
     click.echo(where)
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A file that cannot be written (a read-only folder, a specs root that is a file) is bad input:
+    one line naming the path, exit 2."""
+    try:
+        yield
+    except OSError as error:
+        where = error.filename or path
+        raise InputError(f"{where}: cannot write ({error.strerror or error})") from None
 
 
 def _show(path: Path) -> str:
@@ -112,7 +127,8 @@ def init_command(directory: Path, force: bool, dry_run: bool) -> None:
         return
     if setup.config.exists() and not force:
         write_new(setup.config, setup.config_text)  # raises the shared "already exists" error
-    backup = init.apply(setup, force)
+    with _writing(setup.config):
+        backup = init.apply(setup, force)
     if backup is not None:
         click.echo(f"kept the old file as {_show(backup)}", err=True)
     click.echo(_show(setup.config))
@@ -170,12 +186,13 @@ def config_get(key: str, config_path: Path | None) -> None:
 @config_option
 def config_set(key: str, value: str, config_path: Path | None) -> None:
     """Set KEY to VALUE (read as YAML: 20, off, "[a, b]") in speckit.yaml, in place."""
-    from speckit.errors import InputError
     from speckit.fsutil import write_atomic
     from speckit.scaffold import configedit
 
     config = load_config(config_path)
     if config.source is None:
         raise InputError("no speckit.yaml here or above (run 'speckit init' first)")
-    write_atomic(config.source, configedit.set_value(config.source, key, value))
+    text = configedit.set_value(config.source, key, value)
+    with _writing(config.source):
+        write_atomic(config.source, text)
     click.echo(f"{_show(config.source)}: {key} = {configedit.dump(configedit.get(load_config(config.source), key), flow=True)}")

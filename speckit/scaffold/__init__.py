@@ -36,6 +36,8 @@ def specify(description: str, config: Config, name: str | None = None, number: i
     if number is not None and timestamp:
         raise InputError("give --number or --timestamp, not both")
     root = config.specs_path
+    if root.exists() and not root.is_dir():
+        raise InputError(f"{root}: the specs root exists but is not a directory")
     folder, _ = naming.feature_folder(root, description, name, number, timestamp)
     context = documents.spec_context(description, folder, naming.now().strftime("%Y-%m-%d"), **parts)
     template = templates.find("spec.md", config.root)

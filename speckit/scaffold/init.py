@@ -40,6 +40,8 @@ def prepare(directory: Path) -> Setup:
     specs_root = "specs"
     if spec_kit:
         specs_root = next((r for r in SPEC_KIT_ROOTS if (directory / r).is_dir()), "specs")
+    if (directory / specs_root).exists() and not (directory / specs_root).is_dir():
+        raise InputError(f"{directory / specs_root}: the specs root exists but is not a directory")
     template = templates.find("speckit.yaml", directory)
     text = templates.render(template, {"specs_root": specs_root, "spec_kit": spec_kit, "defaults": Config()})
     _validate(text, template.path)

@@ -163,6 +163,18 @@ def test_plan_and_tasks_need_their_inputs(project: Path, capsys: Capsys) -> None
     assert no_spec.code == 2 and "no spec.md" in no_spec.err
 
 
+def test_a_place_that_cannot_hold_the_document_is_one_line_and_exit_2(project: Path, capsys: Capsys) -> None:
+    (project / "specs").write_text("not a folder", encoding="utf-8")
+    for args in (("init",), ("specify", "Export invoices")):
+        result = run(capsys, *args)
+        assert result.code == 2 and "specs root exists but is not a directory" in result.err, result.err
+    (project / "specs").unlink()
+    (project / "specs").mkdir()
+    (project / "specs" / "001-export-invoices").write_text("a file where the folder goes", encoding="utf-8")
+    blocked = run(capsys, "specify", "Export invoices")
+    assert blocked.code == 2 and "001-export-invoices" in blocked.err and "cannot write" in blocked.err, blocked.err
+    assert "internal error" not in blocked.err
+
 def test_init_writes_a_config_that_loads(project: Path, capsys: Capsys) -> None:
     (project / ".gitignore").write_text("node_modules/", encoding="utf-8")
     result = run(capsys, "init")
