@@ -42,6 +42,7 @@ TECH_CONTEXT = re.compile(r"technical context|技術的コンテキスト|技术
 DONE_WORDS = re.compile(r"✅|✔|☑|\b(?:done|complete[d]?|created|pass(?:ed)?|yes|approved|merged|shipped)\b", re.I)
 OPEN_WORDS = re.compile(r"⏳|❌|🔄|\b(?:pending|todo|to do|tbd|in progress|creating|wip|blocked|fail(?:ed)?|no|deferred)\b", re.I)
 PARTIAL_WORDS = re.compile(r"🔄|\b(?:in progress|creating|partial|wip)\b", re.I)
+CHECKBOX_STATE: dict[str, TaskState] = {" ": "open", "x": "done", "X": "done", "~": "partial"}
 
 
 def status_state(status: str) -> TaskState:
@@ -155,7 +156,7 @@ def _section(section: b.Section) -> SectionModel:
 
 def check_item(item: b.Item) -> CheckItem:
     text = clean(item.text or "")
-    state: TaskState = {" ": "open", "x": "done", "X": "done", "~": "partial"}.get(item.checkbox or " ", "open")
+    state = CHECKBOX_STATE.get(item.checkbox or " ", "open")
     match = re.match(r"^(CHK-?\d+)\s*[-–—:.]?\s*", text)
     # No "[" inside a tag: on a run of "[[[[" the pattern then fails fast (linear, not quadratic).
     tags = [t.strip() for group in re.findall(r"\[([^\[\]]+)\]\s*$", text) for t in group.split(",")]

@@ -14,7 +14,7 @@ from speckit.model import Diagnostic, Phase, StoryDependency, Task, TaskList, Ta
 from speckit.parse import blocks as b
 from speckit.parse import ids
 from speckit.parse.common import META, clean, diag, document_metadata, files_in, markers, outline, title_of
-from speckit.parse.plan import PHASE, SHELL, code_model, status_state, table_kind
+from speckit.parse.plan import CHECKBOX_STATE, PHASE, SHELL, code_model, status_state, table_kind
 from speckit.parse.spec import PRIORITY, SHORT_PRIORITY, STORY_HEADING
 
 LABEL = re.compile(r"^\s*(?:\*\*|__|`)?\[([^\]\n]{1,40})\](?:\*\*|__|`)?")
@@ -24,7 +24,6 @@ PHASE_KINDS = (
     ("foundational", re.compile(r"foundation|blocking prerequisite|基盤|基础", re.I)),
     ("polish", re.compile(r"polish|cross[- ]cutting|仕上げ|完善", re.I)),
 )
-CHECKBOX_STATE: dict[str, TaskState] = {" ": "open", "x": "done", "X": "done", "~": "partial"}
 
 
 def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF_PREFIXES) -> tuple[TaskList, list[Task], list[Diagnostic]]:

@@ -284,7 +284,7 @@ def _items(site: FeatureSite, page: str, path: str, items: list[CheckItem]) -> l
 
 def _build_output(site: FeatureSite) -> list[str]:
     if site.analysis.build_error:
-        return [f'!!! failure "build/checklist.json"', "", f"    {md(site.analysis.build_error)}"]
+        return ['!!! failure "build/checklist.json"', "", f"    {md(site.analysis.build_error)}"]
     data = site.analysis.build
     if data is None:
         return [f"Not built yet: `speckit build {md(site.feature.feature.id)}` writes "
@@ -320,7 +320,6 @@ LEGEND = ("Green: done. Thick orange: the critical path (the chain with the most
 def graph(site: FeatureSite, collapse_above: int) -> dict[str, str]:
     """The task-graph page, plus one page per phase when the graph is collapsed."""
     feature, page = site.feature, site.page("graph.md")
-    facts = site.analysis.graph
     out: dict[str, str] = {}
     lines = [f"# Task graph: {md(title_of(feature))}", ""]
     if not feature.tasks:

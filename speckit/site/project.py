@@ -163,7 +163,7 @@ def show_mkdocs_logs() -> _Counter:
     shown.setLevel(logging.WARNING)
     counter = _Counter()
     for handler in (shown, counter):
-        handler._speckit = True  # type: ignore[attr-defined]
+        handler._speckit = True  # type: ignore[union-attr]
         log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False
