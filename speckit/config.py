@@ -147,14 +147,15 @@ def _read(path: Path) -> tuple[dict[str, Any], Any, str]:
         data = {}
     if not isinstance(data, dict):
         raise InputError(f"{path}: the config must be a mapping of keys to values")
-    return _plain(data), data, text
+    return plain(data), data, text
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """ruamel's round-trip containers -> dicts and lists, for pydantic."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 

@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from speckit.config import Config
+from speckit.config import Config, plain
 from speckit.errors import InputError
 
 
@@ -129,12 +129,3 @@ def _mapping() -> Any:
     from ruamel.yaml.comments import CommentedMap
 
     return CommentedMap()
-
-
-def plain(value: Any) -> Any:
-    """ruamel's round-trip containers -> dicts and lists, for pydantic."""
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from speckit.config import Config
+from speckit.config import Config, plain
 from speckit.errors import InputError
 
 SPEC_KIT_ROOTS = ("specs", ".specify/specs", ".github/specs")
@@ -88,7 +88,6 @@ def _validate(text: str, template: Path) -> None:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    from speckit.scaffold.configedit import plain
 
     try:
         data = YAML(typ="rt").load(text) or {}
