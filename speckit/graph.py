@@ -147,10 +147,10 @@ class TaskGraph:
             by_key[key] = entry
         self.phase_of: list[int | None] = []
         for i, task in enumerate(self.tasks):
-            entry = by_key.get(task.phase) if task.phase is not None else None
-            self.phase_of.append(entry.index if entry else None)
-            if entry:
-                entry.tasks.append(i)
+            group = by_key.get(task.phase) if task.phase is not None else None
+            self.phase_of.append(group.index if group else None)
+            if group:
+                group.tasks.append(i)
         tiers: list[list[int]] = []
         for entry in phases:
             if entry.kind == "story" and tiers and phases[tiers[-1][-1]].kind == "story":
@@ -217,9 +217,9 @@ class TaskGraph:
         phase_node = {p.index: n + p.index for p in self._phases}
         tier_base = n + len(self._phases)
         succ.extend([] for _ in range(len(self._phases) + len(self._tiers)))
-        for p in self._phases:
-            for i in p.tasks:
-                succ[i].append(phase_node[p.index])
+        for phase in self._phases:
+            for i in phase.tasks:
+                succ[i].append(phase_node[phase.index])
         for t, members in enumerate(self._tiers):
             for p in members:
                 succ[phase_node[p]].append(tier_base + t)
@@ -536,7 +536,7 @@ def build_graph(feature: Feature) -> TaskGraph:
 
 def shorten(ids: Sequence[str], head: int = 10, tail: int = 3) -> str:
     """``a -> b -> ... -> a`` for a cycle, cut in the middle when long, with the count."""
-    ring = list(ids) + ids[:1]
+    ring = [*ids, *ids[:1]]
     if len(ids) <= head + tail:
         return " -> ".join(ring)
     return (" -> ".join(ring[:head]) + f" -> ... ({len(ids) - head - tail + 1} more) -> "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -126,7 +127,7 @@ def _emit(text: str, output: Path | None) -> None:
     write_atomic(output, text + "\n")
 
 
-def _explain(rule_id: str, rules: dict[str, object]) -> str:
+def _explain(rule_id: str, rules: Mapping[str, object]) -> str:
     from speckit.check.rules import Rule
 
     rule = rules.get(rule_id)

@@ -56,9 +56,9 @@ def mermaid(graph: TaskGraph) -> str:
     # Implied order between phases is drawn once per pair of phases, not once per pair of tasks.
     tiers = [[p for p in members if graph.phases[p].tasks] for members in graph.tiers]
     tiers = [t for t in tiers if t]
-    for earlier, later in zip(tiers, tiers[1:]):
-        for a in earlier:
-            for b in later:
+    for before, after in zip(tiers, tiers[1:]):
+        for a in before:
+            for b in after:
                 lines.append(f"  p{a} -.-> p{b}")
     for earlier, waiting, _ in graph.story_links:
         lines.append(f"  p{earlier} -.->|story| p{waiting}")
