@@ -105,8 +105,7 @@ def _node_views(build: Build) -> list[dict[str, Any]]:
 
 
 def _results(state: dict[str, Any] | None) -> dict[str, dict[str, str]]:
-    results = state.get("results") if state else None
-    return results if isinstance(results, dict) else {}
+    return (state or {}).get("results") or {}  # load_state() made it an object of objects
 
 
 def _checklist_view(build: Build, state: dict[str, Any] | None) -> dict[str, Any]:
@@ -150,10 +149,9 @@ def _checklist_view(build: Build, state: dict[str, Any] | None) -> dict[str, Any
 
 
 def _summary(build: Build, state: dict[str, Any] | None) -> dict[str, Any]:
-    from speckit.build.verify import Result, summarize
+    from speckit.build.verify import stored_results, summarize
 
-    results = {k: Result(v.get("status", "pending"), v.get("detail", "")) for k, v in _results(state).items()}
-    return summarize(build.feature, build.items, build.run, results)
+    return summarize(build.feature, build.items, build.run, stored_results(state))
 
 
 def _checklist_json(build: Build, header: str, state: dict[str, Any] | None) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from speckit.build.steps import RunPlan, norm
+from speckit.build.steps import Node, RunPlan, norm
 from speckit.model import Feature, Section
 
 ItemKind = Literal["step", "gate", "task", "artifact", "validation", "slo", "plan-checklist", "checklist"]
@@ -115,7 +115,7 @@ def derive(feature: Feature, run: RunPlan, root: Path) -> list[Item]:
             step = _validation_step(crit.name, layers) if crit.kind == "validation" else None
             add(Item(f"{crit.kind}-{slug(crit.name)}", crit.kind, text, plan_path, crit.line, crit.end_line, "open",
                      Check("run", step=step) if step else Check("manual")))
-        for section in _walk(plan.sections):
+        for section in walk_sections(plan.sections):
             for n, box in enumerate(section.checklist, 1):
                 add(Item(box.id or f"plan-{section.number or section.anchor}-{n}", "plan-checklist", box.text,
                          plan_path, box.line, box.end_line, box.state, Check("manual")))
@@ -137,11 +137,11 @@ def derive(feature: Feature, run: RunPlan, root: Path) -> list[Item]:
     return items
 
 
-def _validation_step(name: str, steps: dict[str, object]) -> str | None:
+def _validation_step(name: str, steps: dict[str, Node]) -> str | None:
     """Validation row "1" of a ``Layer | Check | Pass Criteria`` table -> the step "Layer 1: ..."."""
     wanted = norm(name)
     for step_id, node in steps.items():
-        title = norm(getattr(node, "title", ""))
+        title = norm(node.title)
         if step_id == name or title.startswith(f"layer {wanted} ") or title == f"layer {wanted}":
             return step_id
     return None
@@ -159,9 +159,10 @@ def _status(status: str) -> str:
     return status_state(status)
 
 
-def _walk(sections: list[Section]) -> list[Section]:
+def walk_sections(sections: list[Section]) -> list[Section]:
+    """Every section and its sub-sections, in document order."""
     out: list[Section] = []
     for section in sections:
         out.append(section)
-        out.extend(_walk(section.children))
+        out.extend(walk_sections(section.children))
     return out

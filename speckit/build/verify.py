@@ -17,9 +17,9 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
 
-from speckit.build.checklist import Item
+from speckit.build.checklist import Item, walk_sections
 from speckit.build.steps import RunPlan
 from speckit.model import Feature
 from speckit.run import evidence as ev
@@ -103,7 +103,7 @@ def summary_keys(feature: Feature) -> list[str]:
     Validation Summary); without one, ``phaseN_complete`` per plan phase, ``hitl_approved``, ``ready``."""
     plan = feature.plan
     if plan is not None:
-        for section in _walk(plan.sections):
+        for section in walk_sections(plan.sections):
             for code in section.code:
                 if code.language != "json":
                     continue
@@ -152,18 +152,23 @@ def summarize(feature: Feature, items: list[Item], run: RunPlan, results: dict[s
     return values
 
 
-def _walk(sections: list) -> list:  # type: ignore[type-arg]
-    out = []
-    for section in sections:
-        out.append(section)
-        out.extend(_walk(section.children))
-    return out
-
-
-def load_state(out: Path) -> dict[str, object] | None:
-    """The last verification (``<out>/checklist-state.json``), or None."""
+def load_state(out: Path) -> dict[str, Any] | None:
+    """The last verification (``<out>/checklist-state.json``), or None. The file can be edited by
+    hand: ``results`` and ``approvals`` come back as objects of objects, anything else dropped."""
     try:
         data = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    for key in ("results", "approvals"):
+        entries = data.get(key)
+        data[key] = {k: v for k, v in entries.items() if isinstance(v, dict)} if isinstance(entries, dict) else {}
+    return data
+
+
+def stored_results(state: dict[str, Any] | None) -> dict[str, Result]:
+    """The results recorded in a state file (``load_state``); an unknown status reads as pending."""
+    results: dict[str, dict[str, Any]] = (state or {}).get("results") or {}
+    return {k: Result(r["status"] if r.get("status") in get_args(Status) else "pending", str(r.get("detail", "")),
+                      str(r.get("log", ""))) for k, r in results.items()}

@@ -159,10 +159,9 @@ def _report(result: Build, state: dict[str, Any] | None, fmt: str) -> None:
 
     results: dict[str, dict[str, str]] = (state or {}).get("results") or {}
     if fmt == "json":
-        from speckit.build.verify import Result, summarize
+        from speckit.build.verify import stored_results, summarize
 
-        summary = summarize(result.feature, result.items, result.run,
-                            {k: Result(r.get("status", "pending"), r.get("detail", "")) for k, r in results.items()})  # type: ignore[arg-type]
+        summary = summarize(result.feature, result.items, result.run, stored_results(state))
         click.echo(json.dumps({
             "feature": result.feature.feature.id, "verified": (state or {}).get("verified"),
             "items": [{"id": i.id, "kind": i.kind, "text": i.text, "path": i.path, "line": i.line, "state": i.state,

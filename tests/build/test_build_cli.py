@@ -135,3 +135,19 @@ def test_checklist_approve_records_who_and_when(tmp_path: Path) -> None:
     assert item["result"]["status"] == "pass" and "approved by hitl-manager at 20" in item["result"]["detail"]
     bad = speckit("checklist", "specs/aws-sandbox", "--verify", "--approve", "3.2.1", cwd=root)
     assert bad.returncode == 2 and "not a human gate" in bad.stderr
+
+
+def test_a_hand_broken_state_file_is_read_as_far_as_it_goes(tmp_path: Path) -> None:
+    # checklist-state.json is plain JSON next to the outputs: people edit it, and a wrong shape
+    # must not turn every later build or checklist into an internal error.
+    root = repo(tmp_path, PLAN)
+    out = root / "specs" / "demo" / "build"
+    out.mkdir()
+    (out / "checklist-state.json").write_text(
+        json.dumps({"results": {"step-1.1": "oops", "step-1.2": {"status": "weird"}}, "approvals": [1]}),
+        encoding="utf-8")
+    for args in (("checklist", "specs/demo", "--format", "json"), ("build", "specs/demo"),
+                 ("checklist", "specs/demo", "--verify")):
+        result = speckit(*args, cwd=root)
+        assert result.returncode == 0, (args, result.stderr)
+        assert "internal error" not in result.stderr
