@@ -136,6 +136,14 @@ def test_bad_paths_are_one_line_and_exit_2(tmp_path: Path, case: str) -> None:
     assert result.stdout == ""
 
 
+def test_show_text_never_sends_a_documents_control_characters_to_the_terminal(tmp_path: Path) -> None:
+    (tmp_path / "tasks.md").write_text("# Tasks: evil \x1b]0;pwned\x07 title\n\n## Phase 1: Setup \x1b[2J\n\n"
+                                       "- [ ] T001 do a thing\n", encoding="utf-8")
+    result = speckit("show", "tasks.md", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "evil \\x1b]0;pwned\\x07 title" in result.stdout
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_unreadable_document(tmp_path: Path) -> None:
     path = tmp_path / "tasks.md"
