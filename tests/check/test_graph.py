@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import networkx as nx
 from hypothesis import given
 from hypothesis import strategies as st
@@ -117,16 +115,10 @@ def test_scale_100k_tasks_300k_edges() -> None:
         deps = sorted({f"T{rng.randrange(i)}" for _ in range(3)}) if i > 3 else []
         tasks.append(task(f"T{i}", deps, line=i + 1))
     tasks[10].depends_on.append("T50000")  # one long cycle through the middle
-    model = feature(tasks)
-    start = time.process_time()  # CPU time: other test runs on the machine do not count
-    g = build_graph(model)
-    cycles = g.cycles()
-    waves = g.waves()
-    path = g.critical_path()
-    elapsed = time.process_time() - start
+    # How fast is benchmarks/run.py's figure 4 (graph); here only that it works at this size.
+    g = build_graph(feature(tasks))
     assert len(g.explicit) > 290_000
-    assert cycles and waves and path
-    assert elapsed < 6, f"graph analyses took {elapsed:.2f}s"
+    assert g.cycles() and g.waves() and g.critical_path()
 
 
 @given(st.lists(st.lists(st.integers(0, 14), max_size=3), min_size=1, max_size=15),
