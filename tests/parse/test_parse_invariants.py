@@ -3,7 +3,6 @@ JSON round trip is lossless, every span lies inside its file, every id is writte
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -119,9 +118,8 @@ def test_a_5mb_tasks_file_reads_without_recursion_trouble(tmp_path: Path) -> Non
             lines.append("  " * depth + f"- [ ] T{number:06d} [P] Task in src/m{number}.py (depends on T{max(number - 1, 1):06d})")
         lines.append("")
     (tmp_path / "tasks.md").write_text("\n".join(lines), encoding="utf-8")
-    started = time.perf_counter()
+    # No time limit here: a slow machine is not a failure (the suite's pytest-timeout still stops a
+    # hang, and parse speed is measured in benchmarks/).
     feature = load_feature(tmp_path)
-    elapsed = time.perf_counter() - started
     assert len(feature.tasks) == number
     assert feature.tasks[-1].id == f"T{number:06d}" and feature.tasks[-1].depends_on == [f"T{number - 1:06d}"]
-    assert elapsed < 30, elapsed
