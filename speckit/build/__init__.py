@@ -224,9 +224,12 @@ def write(out: Path, files: dict[str, str], force: bool = False) -> list[str]:
         mode = 0o755 if name == "run.sh" else None
         if path.exists() and path.read_bytes() == text.encode("utf-8"):
             continue
-        if name in guarded:
-            write_new(path, text, force=True, mode=mode)
-        else:
-            write_atomic(path, text, mode)
+        try:
+            if name in guarded:
+                write_new(path, text, force=True, mode=mode)
+            else:
+                write_atomic(path, text, mode)
+        except OSError as error:  # --out under a file, a read-only folder: bad usage, not a crash
+            raise InputError(f"{path}: cannot write ({error.strerror or error})") from None
         written.append(name)
     return written

@@ -37,7 +37,10 @@ def write(path: Path, diagnostics: Iterable[Diagnostic], force: bool = False) ->
     found = sorted(key(d) for d in diagnostics)
     data = {"kind": MARK, "version": VERSION,
             "findings": [{"rule": r, "path": p, "message": m} for r, p, m in found]}
-    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    try:
+        write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    except OSError as error:
+        raise InputError(f"{path}: cannot write the baseline ({error.strerror or error})") from None
     return len(found)
 
 

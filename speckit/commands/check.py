@@ -124,7 +124,10 @@ def _emit(text: str, output: Path | None) -> None:
         return
     from speckit.fsutil import write_atomic
 
-    write_atomic(output, text + "\n")
+    try:
+        write_atomic(output, text + "\n")
+    except OSError as error:
+        raise InputError(f"{output}: cannot write the report ({error.strerror or error})") from None
 
 
 def _explain(rule_id: str, rules: Mapping[str, object]) -> str:

@@ -93,8 +93,11 @@ def run(plan: RunPlan, opts: Options, display: Display | None = None,
         raise InputError(f"bad run id: {run_id}")
     run_dir = opts.evidence / run_id
     if not opts.dry_run:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        ev.set_latest(opts.evidence, run_id)
+        try:
+            run_dir.mkdir(parents=True, exist_ok=True)
+            ev.set_latest(opts.evidence, run_id)
+        except OSError as error:
+            raise InputError(f"{run_dir}: cannot write evidence there ({error.strerror or error})") from None
     display.message(f"run {run_id} from {opts.root}")
     done = {s for s, r in ev.records(run_dir).items() if r.status in ev.PASSED} if opts.resume else set()
     todo = [n for n in selection(plan, opts) if n.id not in done]

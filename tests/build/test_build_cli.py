@@ -151,3 +151,12 @@ def test_a_hand_broken_state_file_is_read_as_far_as_it_goes(tmp_path: Path) -> N
         result = speckit(*args, cwd=root)
         assert result.returncode == 0, (args, result.stderr)
         assert "internal error" not in result.stderr
+
+
+def test_an_unwritable_output_folder_is_one_line_exit_2(tmp_path: Path) -> None:
+    root = repo(tmp_path, PLAN)
+    (root / "afile").write_text("")
+    built = speckit("build", "specs/demo", "--out", "afile/build", cwd=root)
+    assert built.returncode == 2 and "cannot write" in built.stderr, built.stderr
+    ran = speckit("run", "specs/demo", "--evidence", "afile/evidence", "--only", "1.1", cwd=root)
+    assert ran.returncode == 2 and "cannot write evidence" in ran.stderr, ran.stderr

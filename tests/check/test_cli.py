@@ -106,6 +106,14 @@ def test_bad_usage_is_one_line_exit_2(repo: Path) -> None:
     assert "did you mean graph/cycle" in run("check", "--explain", "graph/cycel", cwd=repo).stderr
 
 
+def test_an_unwritable_output_is_one_line_exit_2(repo: Path) -> None:
+    (repo / "afile").write_text("")
+    for args, what in ((["check", "-o", "afile/report.json"], "cannot write the report"),
+                       (["check", "--write-baseline", "afile/baseline.json"], "cannot write the baseline")):
+        result = run(*args, cwd=repo)
+        assert result.returncode == 2 and what in result.stderr, (args, result.stderr)
+
+
 def test_config_severity_off_and_bad_key(repo: Path) -> None:
     (repo / "speckit.yaml").write_text("rules:\n  graph/cycle: warning\n  graph/phase-inversion: off\n")
     result = run("check", cwd=repo)
