@@ -27,7 +27,7 @@ def _ids(values: tuple[str, ...]) -> list[str]:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Run up to N steps at once where the plan allows it ([P] steps of one phase).")
 @click.option("--run-id", help="Name the run (default: UTC time; SPECKIT_RUN_ID).")
-@click.option("--evidence", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--evidence", type=click.Path(file_okay=False, path_type=Path), envvar="SPECKIT_EVIDENCE",
               help="Evidence folder (default: evidence/ in the output folder, where run.sh keeps it).")
 @out_option
 @root_option

@@ -160,3 +160,10 @@ def test_an_unwritable_output_folder_is_one_line_exit_2(tmp_path: Path) -> None:
     assert built.returncode == 2 and "cannot write" in built.stderr, built.stderr
     ran = speckit("run", "specs/demo", "--evidence", "afile/evidence", "--only", "1.1", cwd=root)
     assert ran.returncode == 2 and "cannot write evidence" in ran.stderr, ran.stderr
+
+
+def test_speckit_run_reads_speckit_evidence_like_run_sh(tmp_path: Path) -> None:
+    root = repo(tmp_path, PLAN)
+    ran = speckit("run", "specs/demo", "--only", "1.1", cwd=root, env={"SPECKIT_EVIDENCE": "proof"})
+    assert ran.returncode == 0, ran.stderr
+    assert (root / "proof" / "latest").is_file() and not (root / "specs" / "demo" / "build" / "evidence").exists()
