@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from speckit.check.rules import RULES
+from speckit.check.rules import finding as _d
 from speckit.graph import CLOSED_STATES, TaskGraph, shorten
 from speckit.model import Diagnostic
-
-
-def _d(rule: str, message: str, path: str, line: int, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(rule=rule, severity=RULES[rule].severity, message=message, path=path, line=line,
-                      end_line=line, hint=hint or RULES[rule].fix)
 
 
 def check(graph: TaskGraph) -> Iterator[Diagnostic]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from speckit.model import Severity
+from speckit.model import Diagnostic, Severity
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -21,6 +21,13 @@ class Rule:
     fix: str
     enabled: bool = True
     """False: off unless the config gives it a severity (evidence/done-without-files)."""
+
+
+def finding(rule: str, message: str, path: str, line: int, hint: str | None = None, *, column: int = 1) -> Diagnostic:
+    """A Diagnostic of ``rule`` at its default severity (the config's is applied later), one line
+    long, with the rule's fix as the hint unless a more specific one is given."""
+    return Diagnostic(rule=rule, severity=RULES[rule].severity, message=message, path=path, line=line,
+                      end_line=line, column=column, hint=hint or RULES[rule].fix)
 
 
 def _rules(*rules: Rule) -> dict[str, Rule]:

@@ -6,14 +6,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from speckit.check.rules import RULES
+from speckit.check.rules import finding as _d
 from speckit.config import Config
 from speckit.model import Diagnostic, Document, Feature
-
-
-def _d(rule: str, message: str, path: str, line: int, column: int = 1, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(rule=rule, severity=RULES[rule].severity, message=message, path=path, line=line,
-                      end_line=line, column=column, hint=hint or RULES[rule].fix)
 
 
 def documents(feature: Feature) -> list[Document]:
@@ -37,10 +32,10 @@ def check(feature: Feature, config: Config) -> Iterator[Diagnostic]:
             if marker.kind == "clarification" and marker.story is None:
                 question = f": {marker.text}" if marker.text else ""
                 yield _d("spec/needs-clarification", f"open [NEEDS CLARIFICATION{question}]",
-                         document.path, marker.line, marker.column)
+                         document.path, marker.line, column=marker.column)
             elif marker.kind == "leftover":
                 yield _d("spec/template-leftover", f"template text left in: {marker.text}",
-                         document.path, marker.line, marker.column)
+                         document.path, marker.line, column=marker.column)
     if config.leftover_patterns:
         yield from _extra_leftovers(feature, config)
 
@@ -83,4 +78,4 @@ def _extra_leftovers(feature: Feature, config: Config) -> Iterator[Diagnostic]:
                 match = pattern.search(line)
                 if match:
                     yield _d("spec/template-leftover", f"template text left in: {match.group(0)}",
-                             document.path, number, match.start() + 1)
+                             document.path, number, column=match.start() + 1)

@@ -6,13 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from speckit.check.invest import story_tasks
-from speckit.check.rules import RULES
+from speckit.check.rules import finding as _d
 from speckit.model import Diagnostic, Feature
-
-
-def _d(rule: str, message: str, path: str, line: int, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(rule=rule, severity=RULES[rule].severity, message=message, path=path, line=line,
-                      end_line=line, hint=hint or RULES[rule].fix)
 
 
 def check(feature: Feature) -> Iterator[Diagnostic]:
