@@ -28,8 +28,12 @@ been approved.
 """
 
 
+WIDTH = {"terminal_width": 100, "max_content_width": 100}
+
+
 def _help(command: click.Command, path: list[str], parent: click.Context | None) -> list[str]:
-    ctx = click.Context(command, info_name=path[-1], parent=parent, terminal_width=100, max_content_width=100)
+    # make_context applies the group's context_settings (-h as well as --help), as the CLI does.
+    ctx = command.make_context(path[-1], [], parent=parent, resilient_parsing=True, **WIDTH)
     name = " ".join(path)
     out = [f"## {name}", "", "```text", command.get_help(ctx).rstrip(), "```", ""]
     if isinstance(command, click.Group):
@@ -39,7 +43,7 @@ def _help(command: click.Command, path: list[str], parent: click.Context | None)
 
 
 def render() -> str:
-    root = click.Context(cli, info_name="speckit", terminal_width=100, max_content_width=100)
+    root = cli.make_context("speckit", [], resilient_parsing=True, **WIDTH)
     lines = [INTRO.rstrip("\n")]
     lines.extend(f"| [`speckit {name}`](#speckit-{name}) | {COMMANDS[name][1]} |" for name in sorted(COMMANDS))
     lines.append("")
