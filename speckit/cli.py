@@ -93,6 +93,14 @@ def main(argv: list[str] | None = None) -> None:
         # The reader went away (speckit show | head): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except OSError as error:
+        # A file system refusal (disk full, read-only folder, a file where a folder should be) is
+        # the environment's problem, not a bug: one line naming the path, exit 2.
+        if debug:
+            raise
+        where = f"{error.filename}: " if error.filename else ""
+        click.echo(f"speckit: error: {where}{error.strerror or error}", err=True)
+        sys.exit(2)
     except RecursionError:
         if debug:
             raise

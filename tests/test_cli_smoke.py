@@ -24,3 +24,11 @@ def test_missing_path_is_one_line_and_exit_2(tmp_path) -> None:
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "nope" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_unwritable_output_is_one_line_and_exit_2(tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = speckit("build", str(SPECS / "aws-sandbox"), "--out", str(blocker / "out"))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
