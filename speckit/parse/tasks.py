@@ -34,6 +34,7 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
     story_deps: list[StoryDependency] = []
     prose: list[tuple[int, str]] = []
     current: Phase | None = None
+    current_level = 0
     ancestors: list[b.Section] = []
     for section in parsed.sections()[1:]:
         while ancestors and ancestors[-1].level >= section.level:
@@ -41,9 +42,9 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
         ancestors.append(section)
         phase = _phase(section)
         if phase is not None:
-            current = phase
+            current, current_level = phase, section.level
             phases.append(phase)
-        elif current is not None and section.level <= _phase_level(parsed, current):
+        elif current is not None and section.level <= current_level:
             current = None
         prose_only = any(NOT_TASK_SECTION.search(s.title) for s in ancestors)
         for block in section.blocks:
@@ -96,13 +97,6 @@ def _duplicates(tasks: list[Task], path: str) -> list[Diagnostic]:
         else:
             first[task.id] = task.line
     return out
-
-
-def _phase_level(parsed: b.Parsed, phase: Phase) -> int:
-    for section in parsed.sections():
-        if section.line == phase.line:
-            return section.level
-    return 2
 
 
 def _phase(section: b.Section) -> Phase | None:

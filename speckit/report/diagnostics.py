@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import click
 
 from speckit.model import Diagnostic
+from speckit.report import printable
 
 FORMAT_VERSION = "1"
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -57,10 +58,11 @@ def text(report: Report, colour: bool | None = None) -> str:
     lines: list[str] = []
     for d in report.diagnostics:
         severity = click.style(d.severity, fg=_COLOURS[d.severity], bold=True) if colour else d.severity
-        location = click.style(f"{d.path}:{d.line}:{d.column}:", bold=True) if colour else f"{d.path}:{d.line}:{d.column}:"
-        lines.append(f"{location} {severity}: {d.message} [{d.rule}]")
+        where = printable(f"{d.path}:{d.line}:{d.column}:")
+        location = click.style(where, bold=True) if colour else where
+        lines.append(f"{location} {severity}: {printable(d.message)} [{d.rule}]")
         if d.hint:
-            lines.append(f"  hint: {d.hint}")
+            lines.append(f"  hint: {printable(d.hint)}")
     counts = report.counts
     parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning")]
     if counts["info"]:

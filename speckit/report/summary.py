@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from speckit.model import Feature, Plan, Section
-
-# Document text reaches the terminal here: an ESC in a title ("\x1b]0;...\x07" sets the window
-# title, "\x1b[2J" clears the screen) is shown as the escape it is, never sent to the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from speckit.report import printable
 
 
 def progress_bar(done: int, total: int, width: int = 20) -> str:
@@ -56,7 +52,7 @@ def summary(feature: Feature) -> str:
         out.append(f"{len(feature.diagnostics)} diagnostics while reading:")
         for d in feature.diagnostics:
             out.append(f"  {d.path}:{d.line}: {d.severity}: {d.message} [{d.rule}]")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", "\n".join(out))
+    return printable("\n".join(out))
 
 
 def _plan(plan: Plan) -> list[str]:
