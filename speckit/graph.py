@@ -25,11 +25,12 @@ the commit-hook path. ``to_networkx()`` hands the graph to networkx for anything
 
 from __future__ import annotations
 
+import gc
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from functools import cached_property, wraps
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 from speckit.model import Feature, Task
 
@@ -69,6 +70,32 @@ class Problem:
     line: int
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _collector_paused(method: Callable[P, R]) -> Callable[P, R]:
+    """Run ``method`` with Python's cyclic garbage collector off, switched back on afterwards.
+
+    A big graph allocates hundreds of thousands of small lists, none of them garbage and none in
+    a reference cycle. Each such burst sets off a full collection that walks every tracked object
+    of the process (the parsed tasks too, ~1 million objects at 100,000 tasks): about 300 ms, more
+    than the analysis, and growing with everything else in memory. Nested calls leave it alone;
+    a collector someone else switched off stays off."""
+
+    @wraps(method)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not gc.isenabled():
+            return method(*args, **kwargs)
+        gc.disable()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
 def task_key(task: Task) -> str:
     """A task's node key: its id, or ``line:N`` for a task written without one."""
     return task.id if task.id else f"line:{task.line}"
@@ -90,54 +117,72 @@ class PhaseGroup:
 class TaskGraph:
     """Nodes are task keys in document order; see the module docstring for the edge semantics."""
 
+    @_collector_paused
     def __init__(self, feature: Feature) -> None:
         tasks = feature.tasks
         self.path = feature.task_list.path if feature.task_list else (feature.documents[-1] if feature.documents else "")
         self.tasks: list[Task] = list(tasks)
-        self.nodes: list[str] = []
         self.duplicates: list[Problem] = []
         self.unknown: list[Problem] = []
         self.self_dependencies: list[Problem] = []
-        self.index: dict[str, int] = {}
-        for i, task in enumerate(tasks):
+        # The hot loops below are comprehensions on purpose: at 100,000 tasks and 300,000
+        # dependencies a plain for-loop with the same body costs a third more.
+        self.nodes: list[str] = [task.id if task.id else f"line:{task.line}" for task in tasks]  # task_key()
+        self.index: dict[str, int] = dict(zip(self.nodes, range(len(self.nodes))))
+        if len(self.index) < len(self.nodes):
+            self._rekey_duplicates()
+        # Explicit edges as predecessor positions per task (Edge objects and (before, after) pairs
+        # are made only when asked for: at 300,000 edges they cost more than every analysis).
+        # Only a task with an unknown, self or repeated dependency takes the slow path.
+        get = self.index.get
+        self._preds: list[list[int]] = [[get(dep) for dep in task.depends_on] for task in tasks]  # type: ignore[misc]
+        self._succ: list[list[int]] = [[] for _ in tasks]
+        succ, preds = self._succ, self._preds
+        for i, found in enumerate(preds):
+            if found:
+                if None in found or i in found or (len(found) > 1 and len(set(found)) < len(found)):
+                    found = preds[i] = self._resolve(i, self.tasks[i], found)
+                for j in found:
+                    succ[j].append(i)
+        self._phases, self._tiers = self._read_phases(feature)
+        self._story_links = self._read_story_links(feature)
+
+    def _rekey_duplicates(self) -> None:
+        """A later copy of a duplicated id gets a line key: both stay in the graph, and
+        dependencies on the id mean the first one (what a reader finds first)."""
+        self.nodes, self.index = [], {}
+        for i, task in enumerate(self.tasks):
             key = task_key(task)
             if key in self.index:
-                # A later copy of a duplicated id gets a line key: both stay in the graph, and
-                # dependencies on the id mean the first one (what a reader finds first).
                 first = self.tasks[self.index[key]].line
                 self.duplicates.append(Problem(key, str(first), task.line))
                 key = f"line:{task.line}"
             self.index[key] = i
             self.nodes.append(key)
-        # Explicit edges as (before, after) indexes; Edge objects are made only when asked for,
-        # since building 300,000 of them costs more than every analysis together.
-        self._pairs: list[tuple[int, int]] = []
-        self._succ: list[list[int]] = [[] for _ in tasks]
-        index = self.index
-        for i, task in enumerate(tasks):
-            deps = task.depends_on
-            if not deps:
-                continue
-            seen: set[int] = set()
-            for dep in deps:
-                j = index.get(dep)
-                if j is None:
-                    self.unknown.append(Problem(self.nodes[i], dep, task.line))
-                elif j == i:
-                    self.self_dependencies.append(Problem(self.nodes[i], dep, task.line))
-                elif j not in seen:
-                    seen.add(j)
-                    self._succ[j].append(i)
-                    self._pairs.append((j, i))
-        self._phases, self._tiers = self._read_phases(feature)
-        self._story_links = self._read_story_links(feature)
+
+    def _resolve(self, i: int, task: Task, found: list[int]) -> list[int]:
+        """The usable predecessors of task ``i``, in order; the rest recorded as problems."""
+        out: list[int] = []
+        seen: set[int] = set()
+        for dep, j in zip(task.depends_on, found):
+            if j is None:
+                self.unknown.append(Problem(self.nodes[i], dep, task.line))
+            elif j == i:
+                self.self_dependencies.append(Problem(self.nodes[i], dep, task.line))
+            elif j not in seen:
+                seen.add(j)
+                out.append(j)
+        return out
 
     # -- phases --------------------------------------------------------------------------------
 
     def _read_phases(self, feature: Feature) -> tuple[list[PhaseGroup], list[list[int]]]:
         phases: list[PhaseGroup] = []
         by_key: dict[str, PhaseGroup] = {}
-        for phase in feature.task_list.phases if feature.task_list else []:
+        if not feature.task_list or not feature.task_list.phases:
+            self.phase_of: list[int | None] = [None] * len(self.tasks)
+            return phases, []
+        for phase in feature.task_list.phases:
             key = phase.number or phase.title
             if key in by_key:
                 continue
@@ -145,7 +190,7 @@ class TaskGraph:
             entry = PhaseGroup(len(phases), key, label, phase.kind, list(phase.stories), phase.line)
             phases.append(entry)
             by_key[key] = entry
-        self.phase_of: list[int | None] = []
+        self.phase_of = []
         for i, task in enumerate(self.tasks):
             group = by_key.get(task.phase) if task.phase is not None else None
             self.phase_of.append(group.index if group else None)
@@ -211,8 +256,11 @@ class TaskGraph:
     # -- the combined graph: tasks 0..n-1, then one barrier per phase and per tier ----------------
 
     @cached_property
+    @_collector_paused
     def _combined(self) -> tuple[list[list[int]], int]:
         n = len(self.tasks)
+        if not self._phases:  # no barriers: the explicit lists as they are (nothing changes them)
+            return self._succ, n
         succ: list[list[int]] = [list(s) for s in self._succ]
         phase_node = {p.index: n + p.index for p in self._phases}
         tier_base = n + len(self._phases)
@@ -232,8 +280,11 @@ class TaskGraph:
         return succ, n
 
     @cached_property
+    @_collector_paused
     def _cyclic(self) -> list[list[int]]:
         """Strongly connected components of the explicit edges with more than one task (Tarjan)."""
+        if self._plain_order is not None:  # the combined graph sorts, so its explicit part has no cycle
+            return []
         succ = self._succ
         n = len(succ)
         index = [-1] * n
@@ -318,6 +369,34 @@ class TaskGraph:
         return {i for component in self._cyclic for i in component}
 
     @cached_property
+    @_collector_paused
+    def _plain_order(self) -> list[int] | None:
+        """Kahn's order of the whole combined graph, or None when it has a cycle (explicit, or an
+        implied edge against an explicit one). The common case, and a quarter of the cost of
+        Tarjan's walk: when it succeeds there are no cycles to look for and ``_order`` is this."""
+        succ, n = self._combined
+        total = len(succ)
+        if succ is self._succ:
+            indeg = [len(before) for before in self._preds]
+        else:
+            indeg = [0] * total
+            for targets in succ:
+                for w in targets:
+                    indeg[w] += 1
+        queue = deque([v for v in range(total) if not indeg[v]])
+        order: list[int] = []
+        push, pop, append = queue.append, queue.popleft, order.append
+        while queue:
+            v = pop()
+            append(v)
+            for w in succ[v]:
+                indeg[w] -= 1
+                if not indeg[w]:
+                    push(w)
+        return order if len(order) == total else None
+
+    @cached_property
+    @_collector_paused
     def _order(self) -> list[int]:
         """A topological order of the combined graph without the tasks on explicit cycles.
 
@@ -325,6 +404,9 @@ class TaskGraph:
         which is reported as graph/phase-inversion): then the explicit edges win, and the barrier on
         the contradiction is released as if that phase boundary were not there.
         """
+        plain = self._plain_order
+        if plain is not None:  # the same order the walk below gives when nothing is skipped or stuck
+            return plain
         succ, n = self._combined
         total = len(succ)
         skip = self._on_cycle
@@ -380,6 +462,14 @@ class TaskGraph:
         """level[v] = max over earlier predecessors u of level[u] + weight[u]; ``reset`` nodes are 0."""
         succ, _ = self._combined
         level = [0] * len(succ)
+        if self._plain_order is not None and reset is None:
+            # A true topological order: every successor is still ahead, no need to ask.
+            for v in self._order:
+                reach = level[v] + weight[v]
+                for w in succ[v]:
+                    if level[w] < reach:
+                        level[w] = reach
+            return level
         placed = [False] * len(succ)
         for v in self._order:
             placed[v] = True
@@ -392,18 +482,28 @@ class TaskGraph:
         return level
 
     def _group(self, level: list[int], keep: Iterable[int]) -> list[list[str]]:
-        layers: dict[int, list[int]] = {}
+        """The ``keep`` tasks (given in ascending order) in layers by level, empty layers dropped."""
+        layers: list[list[int]] = [[] for _ in range(max(level, default=0) + 1)]
         for i in keep:
-            layers.setdefault(level[i], []).append(i)
-        return [[self.nodes[i] for i in sorted(layers[k])] for k in sorted(layers)]
+            layers[level[i]].append(i)
+        nodes = self.nodes
+        return [[nodes[i] for i in layer] for layer in layers if layer]
 
+    def _placed_tasks(self) -> Iterable[int]:
+        """Task positions in ascending order, without the tasks on explicit cycles."""
+        n = len(self.tasks)
+        skip = self._on_cycle
+        return [i for i in range(n) if i not in skip] if skip else range(n)
+
+    @_collector_paused
     def waves(self) -> list[list[str]]:
         """All tasks (done or not) in parallel layers of dependency order; cycle members left out."""
         succ, n = self._combined
         weight = [1] * n + [0] * (len(succ) - n)
         level = self._levels(weight)
-        return self._group(level, (i for i in self._order if i < n))
+        return self._group(level, self._placed_tasks())
 
+    @_collector_paused
     def ready(self) -> list[list[str]]:
         """Open tasks in waves: the first wave can start now (every dependency, explicit or implied,
         is done); each later wave can start once the waves before it are done. Done and struck
@@ -412,8 +512,9 @@ class TaskGraph:
         closed = [t.state in CLOSED_STATES for t in self.tasks] + [False] * (len(succ) - n)
         weight = [0 if closed[i] else 1 for i in range(n)] + [0] * (len(succ) - n)
         level = self._levels(weight, reset=closed)
-        return self._group(level, (i for i in self._order if i < n and not closed[i]))
+        return self._group(level, [i for i in self._placed_tasks() if not closed[i]])
 
+    @_collector_paused
     def critical_path(self) -> list[str]:
         """The chain with the most open tasks (done and struck weigh 0); ties go to the longer
         chain, then to the one that comes first in tasks.md. All done: simply the longest chain."""
@@ -421,20 +522,35 @@ class TaskGraph:
         order = self._order
         if not order:
             return []
-        pos = [-1] * len(succ)
-        for k, v in enumerate(order):
-            pos[v] = k
-        acc: list[tuple[int, int]] = [(0, 0)] * len(succ)
-        val: list[tuple[int, int]] = [(0, 0)] * len(succ)
-        back = [-1] * len(succ)
-        for v in order:
-            own = (0, 0) if v >= n else ((0 if self.tasks[v].state in CLOSED_STATES else 1), 1)
-            val[v] = (acc[v][0] + own[0], acc[v][1] + own[1])
-            for w in succ[v]:
-                if pos[w] > pos[v] and (back[w] == -1 or val[v] > acc[w]):
-                    acc[w] = val[v]
-                    back[w] = v
-        end = max((v for v in order if v < n), key=lambda v: (val[v][0], val[v][1], -v), default=-1)
+        total = len(succ)
+        # A chain's worth (open tasks, tasks) packed in one int, open * scale + tasks: compared
+        # and added exactly like the pair (tasks <= n < scale), without a tuple per node and edge.
+        scale = n + 1
+        own = [1 if t.state in CLOSED_STATES else scale + 1 for t in self.tasks] + [0] * (total - n)
+        acc = [0] * total
+        val = [0] * total
+        back = [-1] * total
+        if self._plain_order is not None:  # a true topological order: every successor is ahead
+            for v in order:
+                here = val[v] = acc[v] + own[v]
+                for w in succ[v]:
+                    if here > acc[w] or back[w] == -1:
+                        acc[w] = here
+                        back[w] = v
+        else:
+            pos = [-1] * total
+            for k, v in enumerate(order):
+                pos[v] = k
+            for v in order:
+                here = val[v] = acc[v] + own[v]
+                at = pos[v]
+                for w in succ[v]:
+                    if pos[w] > at and (here > acc[w] or back[w] == -1):
+                        acc[w] = here
+                        back[w] = v
+        # Tasks left out (on a cycle) keep 0, placed ones weigh at least 1; ties go to the first.
+        best = max(val[:n], default=0)
+        end = val.index(best, 0, n) if best else -1
         path: list[str] = []
         while end != -1:
             if end < n:
@@ -493,16 +609,19 @@ class TaskGraph:
         return out
 
     @cached_property
+    @_collector_paused
     def explicit(self) -> list[Edge]:
         """The explicit edges, in tasks.md order of the waiting task."""
         nodes, tasks, path = self.nodes, self.tasks, self.path
         return [Edge(nodes[j], nodes[i], "explicit", f"{nodes[i]} depends on {nodes[j]} ({path}:{tasks[i].line})",
-                     tasks[i].line) for j, i in self._pairs]
+                     tasks[i].line) for j, i in self.pairs]
 
-    @property
+    @cached_property
+    @_collector_paused
     def pairs(self) -> list[tuple[int, int]]:
-        """Explicit edges as (before, after) positions in ``nodes``: the cheap form for big graphs."""
-        return self._pairs
+        """Explicit edges as (before, after) positions in ``nodes``, in tasks.md order of the waiting
+        task: the cheap form for big graphs."""
+        return [(j, i) for i, before in enumerate(self._preds) for j in before]
 
     @cached_property
     def edges(self) -> list[Edge]:
