@@ -13,7 +13,9 @@ A rendered page keeps the words and loses the marks, so each block is recognised
 - a short title-like line right before a shell run (``Layer 1: Package Installation``) heads that
   run, one level below its section, as the hand restoration did;
 - a balanced ``{ ... }`` that parses as JSON is a ``json`` block, re-indented (only whitespace);
-- a box-drawing diagram is kept as it is in a ``text`` block (its glyphs cannot be recovered);
+- a box-drawing diagram is kept as it is in a ``text`` block: one drawn with intact glyphs
+  (``┌─┐ │``, or ASCII ``+---+`` boxes) as it stands; one whose glyphs became ``β`` (marked by
+  ``repair``) reported as unrecoverable;
 - the first line is the title; ``Key: value`` lines under it, and a closing run of them, are
   ``**Key**: value`` metadata; every other line is its own paragraph (a copy keeps one line per
   paragraph).
@@ -44,10 +46,14 @@ TOKEN_DASH = re.compile(r"^[^\s|#][^\s]* - \S")
 META_LINE = re.compile(r"^([A-Z][\w /.()&+-]{0,40}?):[ \t]+(\S.*)$")
 SEPARATOR = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?$")
 FENCE = re.compile(r"^(`{3,}|~{3,})")
+BOX_GLYPH = re.compile("[\u2500-\u257f]")  # the Box Drawing block: ─ │ ┌ ┐ └ ┘ ├ ┤ ┼ ═ ║ ...
+ASCII_BORDER = re.compile(r"^\+[-=]{2,}\+(?:[ \t]*[-=<>]*[ \t]*\+[-=]{2,}\+)*$")  # +----+     +----+
+CONNECTOR = re.compile(r"^[|│┃v^▼▲▶◀<>\-─ \t]+$")  # the arrows between boxes: "   |", "   v"
 
 
 def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
     found: list[Diagnostic] = []
+    _mark_drawings(lines)
     headings = _headings(lines)
     footer = _footer(lines, headings)
     json_ends = _json_ends(lines)
@@ -87,10 +93,15 @@ def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
             end = index
             while end < len(lines) and lines[end].diagram:
                 end += 1
-            out.append(_fenced("text", [entry.text for entry in lines[index:end]]))
-            found.append(note("import/diagram", f"box-drawing diagram on lines {line.number}-{lines[end - 1].number}: its "
-                              "glyphs all became 'β' and cannot be told apart; kept as it is in a text block",
-                              path, line.number, "warning", hint="redraw it (ASCII or a mermaid block)"))
+            drawn = [entry.text for entry in lines[index:end]]
+            out.append(_fenced("text", drawn))
+            where = f"box-drawing diagram on lines {line.number}-{lines[end - 1].number}"
+            if any(BETA in row for row in drawn):
+                found.append(note("import/diagram", f"{where}: its glyphs all became 'β' and cannot be told apart; "
+                                  "kept as it is in a text block", path, line.number, "warning",
+                                  hint="redraw it (ASCII or a mermaid block)"))
+            else:
+                found.append(note("import/code", f"{where} -> a text block", path, line.number))
             index, after_shell, first_in_section = end, False, False
             continue
         if text.startswith("|"):
@@ -199,6 +210,39 @@ def _continues(current: list[int] | None, parts: list[int]) -> bool:
     if parts == current + [1] or parts == current + [0]:
         return True
     return any(parts == current[:depth] + [current[depth] + 1] for depth in range(len(current)))
+
+
+def _mark_drawings(lines: list[Line]) -> None:
+    """Mark the diagrams whose glyphs survived, so they are fenced whole instead of read line by
+    line (its ``|`` rows as tables, its ``+---+`` borders as paragraphs, its indentation lost).
+
+    A drawing is a run of lines that each hold a box glyph, are an ASCII box border, are a
+    connector (``|``, ``v``) or, between ASCII borders, a ``| ... |`` row; with two box-glyph lines
+    or two ASCII borders at least. An ASCII run ends at its last border, so a table right after a
+    diagram stays a table."""
+    index = 0
+    while index < len(lines):
+        end = index
+        glyphs = borders = 0
+        last_border = -1
+        while end < len(lines) and not lines[end].diagram:
+            text = lines[end].text.strip()
+            if not text or (NUMBERED.match(text) and not text.startswith("|")):
+                break
+            if BOX_GLYPH.search(text) and not text.startswith("|"):
+                glyphs += 1
+            elif ASCII_BORDER.match(text):
+                borders += 1
+                last_border = end
+            elif not CONNECTOR.match(text) and not (text.startswith("|") and borders):
+                break
+            end += 1
+        if glyphs < 2 and borders >= 2:
+            end = last_border + 1
+        if glyphs >= 2 or borders >= 2:
+            for entry in lines[index:end]:
+                entry.diagram = True
+        index = max(end, index + 1)
 
 
 def _footer(lines: list[Line], headings: dict[int, int]) -> int | None:

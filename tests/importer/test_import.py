@@ -272,3 +272,22 @@ def test_shell_comments_are_never_headings_and_code_is_fenced_safely() -> None:
     assert [(c.language, c.text) for c in code] == [("bash", "# Expected output:\nnpm run build\necho '```'\n")]
     # a line of the block that starts like a fence gets a longer fence around it
     assert rebuild._fenced("text", ["```", "x"]) == "````text\n```\nx\n````"
+
+
+def test_a_drawing_with_its_glyphs_intact_is_fenced_whole() -> None:
+    """A Confluence or Docusaurus copy without mojibake keeps its diagrams' glyphs: each diagram is
+    one text block with its indentation, not tables, escaped '+---+' paragraphs and lone '|' lines."""
+    copy = ("Plan\n1. Design\n"
+            "┌──────┐     ┌──────┐\n│ A    │────▶│ B    │\n└──────┘     └──────┘\n       │\n       ▼\n"
+            "1.1 Layout\n+--------+\n| a | b  |\n+--------+\n    |\n    v\n+--------+\n| c      |\n+--------+\n"
+            "| Key | Value |\n|---|\n| k | v |\n")
+    result = import_text(copy)
+    parsed = blocks.parse(result.markdown)
+    code = [(b.language, b.text) for s in parsed.sections() for b in s.blocks if isinstance(b, blocks.Code)]
+    assert code == [
+        ("text", "┌──────┐     ┌──────┐\n│ A    │────▶│ B    │\n└──────┘     └──────┘\n       │\n       ▼\n"),
+        ("text", "+--------+\n| a | b  |\n+--------+\n    |\n    v\n+--------+\n| c      |\n+--------+\n"),
+    ]
+    assert "| Key | Value |\n|---|---|\n| k | v |\n" in result.markdown  # the table after it stays a table
+    drawn = [d for d in result.diagnostics if "box-drawing" in d.message]
+    assert [(d.rule, d.severity, d.line) for d in drawn] == [("import/code", "info", 3), ("import/code", "info", 9)]
