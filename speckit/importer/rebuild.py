@@ -46,6 +46,7 @@ TOKEN_DASH = re.compile(r"^[^\s|#][^\s]* - \S")
 META_LINE = re.compile(r"^([A-Z][\w /.()&+-]{0,40}?):[ \t]+(\S.*)$")
 SEPARATOR = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?$")
 FENCE = re.compile(r"^(`{3,}|~{3,})")
+RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
 BOX_GLYPH = re.compile("[\u2500-\u257f]")  # the Box Drawing block: ─ │ ┌ ┐ └ ┘ ├ ┤ ┼ ═ ║ ...
 ASCII_BORDER = re.compile(r"^\+[-=]{2,}\+(?:[ \t]*[-=<>]*[ \t]*\+[-=]{2,}\+)*$")  # +----+     +----+
 CONNECTOR = re.compile(r"^[|│┃v^▼▲▶◀<>\-─ \t]+$")  # the arrows between boxes: "   |", "   v"
@@ -123,7 +124,10 @@ def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
             index += 1
             continue
         if index == footer:
-            out.append("---")
+            if out and RULE.match(out[-1].removeprefix("\\")):
+                out[-1] = "---"  # the copy kept its own rule above the footer: one rule, not two
+            else:
+                out.append("---")
         if footer is not None and index >= footer:
             out.append(META_LINE.sub(r"**\1**: \2", text.strip()))
             found.append(note("import/metadata", "closing 'Key: value' line -> '**Key**: value'", path, line.number))

@@ -291,3 +291,9 @@ def test_a_drawing_with_its_glyphs_intact_is_fenced_whole() -> None:
     assert "| Key | Value |\n|---|---|\n| k | v |\n" in result.markdown  # the table after it stays a table
     drawn = [d for d in result.diagnostics if "box-drawing" in d.message]
     assert [(d.rule, d.severity, d.line) for d in drawn] == [("import/code", "info", 3), ("import/code", "info", 9)]
+
+
+def test_a_rule_the_copy_kept_above_its_closing_metadata_is_not_doubled() -> None:
+    markdown = import_text("Plan\n1. Part\ntext\n---\nVersion: 1\nOwner: me\n").markdown
+    assert markdown.endswith("text\n\n---\n\n**Version**: 1\n\n**Owner**: me\n")
+    assert import_text("Plan\n1. Part\ntext\nVersion: 1\nOwner: me\n").markdown.endswith("text\n\n---\n\n**Version**: 1\n\n**Owner**: me\n")
