@@ -22,17 +22,13 @@ def import_command(file: Path, output: Path | None, force: bool, quiet: bool) ->
     text blocks. Every repair is reported on standard error as path:line: severity: message [rule].
     """
     from speckit.errors import InputError
-    from speckit.fsutil import write_new
+    from speckit.fsutil import decode_text, write_new
     from speckit.importer import import_text
     from speckit.parse import read_text
 
     if str(file) == "-":
-        data = sys.stdin.buffer.read()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise InputError(f"<stdin>: not valid UTF-8 at byte offset {error.start}") from None
         name = "<stdin>"
+        text = decode_text(sys.stdin.buffer.read(), name)  # as read_text decodes a FILE
     else:
         text = read_text(file)
         name = str(file)

@@ -252,6 +252,15 @@ def test_reads_standard_input_crlf_and_utf16(tmp_path: Path) -> None:
     utf16 = tmp_path / "copy.txt"
     utf16.write_bytes(copy.encode("utf-16"))
     assert speckit("import", str(utf16)).stdout == run.stdout
+    assert speckit("import", "-", stdin=copy.encode("utf-16")).stdout == run.stdout  # '-' decodes as FILE does
+
+
+def test_standard_input_that_is_not_utf8_names_the_offset_as_for_a_file(tmp_path: Path) -> None:
+    data = b"\xef\xbb\xbfab\xffc"  # the offset counts the BOM, as it does for a file
+    (tmp_path / "copy.txt").write_bytes(data)
+    piped = speckit("import", "-", stdin=data).stderr.decode()
+    assert piped == "speckit: error: <stdin>: not valid UTF-8 at byte offset 5 (byte 0xff)\n"
+    assert speckit("import", str(tmp_path / "copy.txt")).stderr.decode() == piped.replace("<stdin>", str(tmp_path / "copy.txt"))
 
 
 def test_reversible_mojibake_goes_through_ftfy_and_greek_text_is_left_alone() -> None:
