@@ -32,6 +32,9 @@ def import_command(file: Path, output: Path | None, force: bool, quiet: bool) ->
     else:
         text = read_text(file)
         name = str(file)
+    if not text.strip():
+        # An empty clipboard piped in, or the wrong file: a blank plan.md helps no one.
+        raise InputError(f"{name}: empty, nothing to import (nothing written)")
     if output is not None and output.exists() and not force:
         # Checked before the work, so a refused run changes nothing and says so at once.
         raise InputError(f"{output}: already exists (use --force to overwrite it; a .bak copy is kept)")

@@ -230,6 +230,8 @@ def test_stdout_by_default_and_never_overwrites_without_force(tmp_path: Path) ->
     [
         (b"ok\n\xff\xfe\x00bad", "not valid UTF-8 at byte offset 3"),
         (None, "no such file"),
+        (b"", "empty, nothing to import"),
+        (b"\xef\xbb\xbf \r\n\n\t\n", "empty, nothing to import"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, data: bytes | None, message: str) -> None:
