@@ -39,6 +39,8 @@ def resolve(arg: str, config: Config, whole_feature: bool = False) -> Target:
         if whole_feature and path.parent.name == "checklists" and is_feature_dir(path.parent.parent):
             return Target(path.parent.parent)
         return Target(path.parent, path)
+    if path.is_symlink():  # exists() follows the link: a loop or a dangling link lands here
+        raise InputError(f"{arg}: a symbolic link that leads nowhere (a loop, or its target is missing)")
     if "/" in arg or "\\" in arg or arg.endswith(".md"):
         raise InputError(f"{arg}: no such file or folder")
     root = config.specs_path
