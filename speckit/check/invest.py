@@ -30,9 +30,11 @@ def is_english(text: str) -> bool:
     """True when the text reads as English: no run of CJK script, and common English words."""
     if not text.strip():
         return False
-    letters = sum(ch.isalpha() for ch in text)
-    if letters and len(_CJK.findall(text)) / letters > 0.05:
-        return False
+    cjk = len(_CJK.findall(text))
+    if cjk:  # letters are counted only when it matters: a generator over every character is slow (#7)
+        letters = sum(ch.isalpha() for ch in text)
+        if letters and cjk / letters > 0.05:
+            return False
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < 4:
         return True
