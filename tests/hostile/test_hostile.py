@@ -111,7 +111,11 @@ def test_one_megabyte_single_lines(tmp_path: Path) -> None:
     feature(tmp_path, "long", body)
     model = show(tmp_path, "specs/long", timeout=50)
     assert task_ids(model)[:5] == ["T001", "T002", "T003", "T004", "T005"]
-    check(tmp_path, "specs/long", timeout=50)
+    assert len(model["tasks"][4]["depends_on"]) == 19_994 and model["diagnostics"] == []
+    code, diagnostics = check(tmp_path, "specs/long", timeout=50)
+    # T005 depends on 19,994 tasks that do not exist: each is reported, at its line, and nothing else.
+    assert code == 1 and len(diagnostics) == 19_994
+    assert {(d["rule"], d["line"]) for d in diagnostics} == {("graph/unknown-ref", 8)}
 
 
 # --- nesting -------------------------------------------------------------------------------------
@@ -131,7 +135,8 @@ def test_two_thousand_levels_then_a_task_list(tmp_path: Path, name: str, deep: s
     assert model["tasks"][0]["line"] == 4 + 2000 + 2
     deep_diags = [d for d in model["diagnostics"] if d["rule"] == "parse/too-deep"]
     assert deep_diags and 5 <= deep_diags[0]["line"] <= 60
-    check(tmp_path, f"specs/{name}")
+    code, diagnostics = check(tmp_path, f"specs/{name}")
+    assert code == 0 and [(d["rule"], d["severity"]) for d in diagnostics] == [("parse/too-deep", "warning")]
 
 
 @pytest.mark.timeout(60)
@@ -155,8 +160,10 @@ def test_nul_and_control_characters(tmp_path: Path) -> None:
     model = show(tmp_path, "specs/ctl")
     assert task_ids(model) == ["T001", "T002", "T003"]
     assert [t["line"] for t in model["tasks"]] == [3, 4, 5]
-    assert "\ufffd" in model["tasks"][0]["text"]  # NUL is shown as U+FFFD, as CommonMark says
-    check(tmp_path, "specs/ctl")
+    # NUL is shown as U+FFFD, as CommonMark says; every other character is kept as written
+    assert model["tasks"][0]["text"] == "T001 Do\ufffd it\x01\x02\x1b[31m red\x1b[0m \x7f\x85 \u2028 \ufeff end"
+    assert [t["title"] for t in model["tasks"][1:]] == ["form feed", "last"]
+    assert check(tmp_path, "specs/ctl") == (0, [])
 
 
 @pytest.mark.timeout(30)
@@ -358,8 +365,17 @@ def test_import_survives_the_corpus(tmp_path: Path) -> None:
         "big.txt": "Plan\n" + "".join(f"{i}. Section {i}β\n| a | b |\n|---|\n| 1 | β\n|\nnpm run x{i}\n"
                                       for i in range(1, 20_001)),
     }
+    kept = {  # what must come through each case: nothing a person wrote vanishes
+        "deep.txt": [("level", 4000)],
+        "long.txt": [("β", 300_000), ("[" * 500_000, 1), ("{", 20_000)],
+        "ctl.txt": [("# Plan\x00\n", 1), ("```bash\n# c…\n```", 1)],  # ftfy: a lone 0x85 was …
+        "big.txt": [("| 1 | ✅ |", 20_000), ("```bash\nnpm run x", 20_000), ("\n## 999. Section 999\n", 1)],
+    }
     for name, text in cases.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         run = speckit("import", name, "-o", name + ".md", "--quiet", cwd=tmp_path, timeout=80)
         assert run.returncode == 0, (name, run.stderr[-2000:])
-        assert (tmp_path / (name + ".md")).stat().st_size > 0
+        assert run.stderr.endswith(f"Markdown written to {name}.md\n"), run.stderr[-500:]
+        markdown = (tmp_path / (name + ".md")).read_text(encoding="utf-8")
+        for needle, count in kept[name]:
+            assert markdown.count(needle) == count, (name, needle[:20], markdown.count(needle))
