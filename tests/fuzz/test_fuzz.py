@@ -4,8 +4,9 @@ Three kinds of input: arbitrary text; Markdown built from the constructs FORMATS
 in every seen shape, story headings, requirement lines, tables, fences, comments, front matter,
 rendered-copy lines); and mutations of the example features in ``specs/``. Properties: nothing
 raises; every object with a span (the model's ``line``/``end_line``, diagnostics too) lies inside
-the document it came from; every task, requirement, success-criterion and checklist id is written
-on the line the model gives for it.
+the document it came from; every id is written on the line the model gives for it (tasks,
+requirements, success criteria, stories, checklist items, plan and tasks.md phases, steps, gates,
+section numbers) and every requirement a task references is written in that task's lines.
 
 CI runs the derandomised ``ci`` profile of tests/conftest.py (CI=1); the example counts below keep
 the whole file under two minutes there. Every failing example hypothesis found is kept as an
@@ -143,13 +144,23 @@ def check_feature(feature: Feature, texts: dict[str, str]) -> None:
         for task in feature.tasks:
             if task.id:
                 assert alnum(task.id) in alnum(task_lines[task.line - 1]), (task.id, task.line, task_lines[task.line - 1])
+        for task in feature.tasks:  # a referenced requirement is written in the task's own lines
+            written = alnum(" ".join(task_lines[task.line - 1 : task.end_line]))
+            assert all(alnum(ref) in written for ref in task.refs), (task.refs, task.line)
     for diagnostic in dump["diagnostics"]:
         if diagnostic["path"] in lines:
             check_spans(diagnostic, len(lines[diagnostic["path"]]), diagnostic["rule"])
+    if feature.task_list is not None:
+        task_lines = lines[feature.task_list.path]
+        for phase in feature.task_list.phases:
+            assert phase.number is None or phase.number in task_lines[phase.line - 1], phase
     if feature.spec is not None:
         spec_lines = lines[feature.spec.path]
         for requirement in feature.spec.requirements + feature.spec.success_criteria:
             assert alnum(requirement.id) in alnum(spec_lines[requirement.line - 1]), requirement
+        for story in feature.spec.stories:  # "User Story 2" is US2: its number is what is written
+            line = spec_lines[story.line - 1]
+            assert alnum(story.id) in alnum(line) or str(story.number) in line, (story.id, line)
     for checklist in feature.checklists:
         for item in checklist.items:
             if item.id:
@@ -159,6 +170,10 @@ def check_feature(feature: Feature, texts: dict[str, str]) -> None:
         for heading in feature.plan.outline:
             number = heading.title.split()[0] if heading.title[:1].isdigit() else ""
             assert number.rstrip(".") in plan_lines[heading.line - 1], heading
+        for phase in feature.plan.phases:
+            assert phase.number in plan_lines[phase.line - 1], phase
+        for item in feature.plan.steps + feature.plan.gates:  # a section number, or a slug of the title
+            assert alnum(item.id) in alnum(plan_lines[item.line - 1]), (item.id, plan_lines[item.line - 1])
 
 
 def load(texts: dict[str, str], checklist: str | None = None) -> None:
