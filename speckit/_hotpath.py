@@ -5,9 +5,12 @@ Only the CLI calls :func:`trim`: a program that imports speckit as a library kee
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import types
+
+_freeze = {"armed": False, "frozen": False}
 
 
 def trim() -> None:
@@ -28,3 +31,29 @@ def trim() -> None:
     stand_in = types.ModuleType(name, "speckit: no pydantic plugins in the speckit CLI (see speckit/_hotpath.py)")
     stand_in.get_plugins = lambda: ()  # type: ignore[attr-defined]
     sys.modules[name] = stand_in
+
+
+def arm_freeze() -> None:
+    """Ask :func:`freeze_imports` to act: ``main()`` calls this, so only the CLI's own run freezes."""
+    _freeze["armed"] = True
+
+
+def freeze_imports() -> None:
+    """Hide what is imported by now (click, pydantic, markdown-it, the model classes: a few hundred
+    thousand objects) from the cyclic garbage collector, once the command's module is loaded.
+
+    They live as long as the process, yet every full collection walked them again: checking 1,000
+    features ran ~40 full collections, 0.34 s of ~10 s; frozen, 0.05 s. Left alone unless armed,
+    and when someone else has frozen objects already (a host process keeps its own choice)."""
+    if not _freeze["armed"] or _freeze["frozen"] or gc.get_freeze_count():
+        return
+    gc.freeze()
+    _freeze["frozen"] = True
+
+
+def thaw() -> None:
+    """Undo :func:`freeze_imports` on the way out, so an in-process caller (the tests) gets its
+    collector back as it was."""
+    if _freeze["frozen"]:
+        gc.unfreeze()
+    _freeze["armed"] = _freeze["frozen"] = False

@@ -48,6 +48,9 @@ class LazyGroup(click.Group):
         if entry is None:
             return None
         module = importlib.import_module(entry[0])
+        from speckit._hotpath import freeze_imports
+
+        freeze_imports()  # acts only under main(): see speckit/_hotpath.py
         return getattr(module, cmd_name.replace("-", "_") + "_command")  # type: ignore[no-any-return]
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -69,9 +72,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("SPECKIT_DEBUG") == "1"
-    from speckit._hotpath import trim  # start-up trims for the commit hook (#7)
+    from speckit._hotpath import arm_freeze, thaw, trim  # start-up trims for the commit hook (#7)
 
     trim()
+    arm_freeze()
     try:
         code: Any = cli.main(args=args, prog_name="speckit", standalone_mode=False)
     except InputError as error:
@@ -111,4 +115,6 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(f"speckit: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)", err=True)
         sys.exit(3)
+    finally:
+        thaw()
     sys.exit(code if isinstance(code, int) else 0)
