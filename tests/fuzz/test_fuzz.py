@@ -81,7 +81,7 @@ TEMPLATES = [
     "```bash", "```", "```mermaid", "~~~", "````", "```json", "npm run {w}", "# Expected output: {w}", "<!--", "-->",
     "<!-- - [ ] T{i} hidden -->", "> {w}", "> - [ ] T{i} {w}", "    - [ ] T{i} indented code", "\t- [ ] T{i} {w}",
     "- [ ] CHK{i} Are all requirements testable? [Completeness, Spec §FR-{i}]", "CHK{i} - {w}", "",
-    "{w}", "ββββββββ", "β {w} β", "β³ Pending", "<details>", "</details>", "<br>", "***", "===", "\\", "    ",
+    "{w}", "ββββββββ", "β {w} β", "β³ Pending", "┌────┐", "│ {w} │────▶│", "└────┘", "+------+", "       v", "<details>", "</details>", "<br>", "***", "===", "\\", "    ",
 ]
 INDENT = st.sampled_from(["", "", "", "  ", "    ", "> ", "> > ", "\t", "  - ", "1. ", "- "])
 
