@@ -93,7 +93,7 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
         from speckit.check import baseline as baselines
 
         found, hidden = baselines.apply(found, known)
-    report = Report(diagnostics=found, features=checked, strict=strict, baselined=hidden)
+    report = Report(diagnostics=found, features=checked, strict=strict, baselined=hidden, unreadable=unreadable)
     _emit(_render(report, fmt, output is None), output)
     if unreadable:
         return 2

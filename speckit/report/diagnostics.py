@@ -29,6 +29,8 @@ class Report:
     features: list[str] = field(default_factory=list)
     strict: bool = False
     baselined: int = 0
+    unreadable: int = 0
+    """Targets that could not be read (reported on stderr; the exit code is then 2)."""
 
     @property
     def counts(self) -> Counter[str]:
@@ -68,9 +70,11 @@ def text(report: Report, colour: bool | None = None) -> str:
     if counts["info"]:
         parts.append(_plural(counts["info"], "info"))
     tail = f" ({report.baselined} known in the baseline)" if report.baselined else ""
+    if report.unreadable:
+        tail += f"; {_plural(report.unreadable, 'feature')} could not be read"
     line = f"{', '.join(parts)} in {_plural(len(report.features), 'feature')}{tail}"
     if colour:
-        line = click.style(line, fg="red" if report.failed else "green", bold=True)
+        line = click.style(line, fg="red" if report.failed or report.unreadable else "green", bold=True)
     lines.append(line)
     return "\n".join(lines)
 

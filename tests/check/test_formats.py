@@ -18,3 +18,8 @@ def test_text_format_never_sends_control_characters_from_documents() -> None:
 def test_colour_codes_of_our_own_survive() -> None:
     ok = Diagnostic(rule="graph/cycle", severity="error", message="cycle", path="a.md", line=1)
     assert "\x1b[" in text(Report(diagnostics=[ok], features=["a"]), colour=True)
+
+
+def test_summary_line_counts_unreadable_features() -> None:
+    out = text(Report(diagnostics=[], features=["a"], unreadable=1), colour=False)
+    assert out.endswith("0 errors, 0 warnings in 1 feature; 1 feature could not be read")
