@@ -12,21 +12,6 @@ from pathlib import Path
 from speckit.errors import InputError
 
 
-def decode_text(data: bytes, name: str) -> str:
-    """Bytes of a document -> text: UTF-8 (a BOM is accepted) or UTF-16 with a BOM. Raises
-    InputError naming ``name`` and, for bytes that are not UTF-8, the byte offset in ``data``."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise InputError(f"{name}: not valid UTF-16 at byte {error.start}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        offset = error.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # utf-8-sig counts after the BOM
-        raise InputError(f"{name}: not valid UTF-8 at byte offset {offset} (byte 0x{data[offset]:02x})") from None
-
-
 def write_atomic(path: Path, data: str | bytes, mode: int | None = None, sync: bool = True) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 

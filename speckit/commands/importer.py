@@ -22,9 +22,9 @@ def import_command(file: Path, output: Path | None, force: bool, quiet: bool) ->
     text blocks. Every repair is reported on standard error as path:line: severity: message [rule].
     """
     from speckit.errors import InputError
-    from speckit.fsutil import decode_text, write_new
+    from speckit.fsutil import write_new
     from speckit.importer import import_text
-    from speckit.parse import read_text
+    from speckit.parse import decode_text, read_text
 
     if str(file) == "-":
         name = "<stdin>"

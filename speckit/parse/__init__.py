@@ -43,16 +43,22 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path}: permission denied") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+    return decode_text(data, str(path))
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Bytes of a document -> text: UTF-8 (a BOM is accepted) or UTF-16 with a BOM. Raises
+    InputError naming ``name`` and, for bytes that are not UTF-8, the byte offset in ``data``."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise InputError(f"{path}: not valid UTF-16 at byte {error.start}") from None
+            raise InputError(f"{name}: not valid UTF-16 at byte {error.start}") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        offset = error.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
-        raise InputError(f"{path}: not valid UTF-8 at byte offset {offset} (byte 0x{data[offset]:02x})") from None
+        offset = error.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # utf-8-sig counts after the BOM
+        raise InputError(f"{name}: not valid UTF-8 at byte offset {offset} (byte 0x{data[offset]:02x})") from None
 
 
 def kind_of(path: Path, text: str | None = None) -> str:
