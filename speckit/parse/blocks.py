@@ -87,6 +87,8 @@ class Item(Block):
     checkbox: str | None
     number: int | None
     blocks: list[Block] = field(default_factory=list)
+    text_line: int = 0
+    """Line where ``text`` starts: later than ``line`` when the first line holds only a checkbox."""
 
 
 @dataclass(slots=True)
@@ -307,7 +309,7 @@ def _fold(tokens: list[Token], code_lines: set[int]) -> list[Block]:
             else:
                 owner = containers[-1][0]
                 if isinstance(owner, Item) and owner.text is None and not owner.blocks:
-                    _set_item_text(owner, content)
+                    _set_item_text(owner, content, _span(token)[0])
                 else:
                     line, end = _span(token)
                     target.append(Para(line, end, content))
@@ -380,12 +382,17 @@ def _fold(tokens: list[Token], code_lines: set[int]) -> list[Block]:
     return top
 
 
-def _set_item_text(item: Item, content: str) -> None:
+def _set_item_text(item: Item, content: str, line: int) -> None:
     match = CHECKBOX.match(content)
     if match:
         item.checkbox = match.group(1) or match.group(2)
         content = content[match.end() :]
+        # "- [ ]" alone on its line, the text continuing below: the text starts on a later line.
+        rest = content.lstrip(" \t\n")
+        line += content[: len(content) - len(rest)].count("\n")
+        content = rest
     item.text = content
+    item.text_line = line
 
 
 def _clean_heading(text: str) -> str:

@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from speckit.model import Checklist
 from speckit.parse.blocks import Parsed
-from speckit.parse.common import document_metadata, markers, outline, section_items, title_of
+from speckit.parse.common import document_fields, section_items
 from speckit.parse.plan import check_item
 
 
 def extract(parsed: Parsed, path: str) -> Checklist:
-    title, line = title_of(parsed)
     items = [
         check_item(item)
         for item, _ in section_items(parsed.root)
         if item.checkbox is not None and item.line not in parsed.code_lines and item.line not in parsed.comment_lines
     ]
-    return Checklist(
-        path=path,
-        line=line,
-        end_line=len(parsed.lines),
-        title=title,
-        metadata=document_metadata(parsed),
-        outline=outline(parsed),
-        markers=markers(parsed),
-        items=items,
-    )
+    return Checklist(**document_fields(parsed, path), items=items)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from collections.abc import Iterator
 
 from speckit.model import Diagnostic, Heading, Marker, Paragraph
@@ -82,6 +83,20 @@ def document_metadata(parsed: Parsed) -> dict[str, str]:
                 for key, value in metadata(block.text):
                     out.setdefault(key, value)
     return out
+
+
+def document_fields(parsed: Parsed, path: str, stories: list[tuple[str, int, int]] | None = None) -> dict[str, Any]:
+    """The fields every Document shares (path, span, title, metadata, outline, markers)."""
+    title, line = title_of(parsed)
+    return {
+        "path": path,
+        "line": line,
+        "end_line": len(parsed.lines),
+        "title": title,
+        "metadata": document_metadata(parsed),
+        "outline": outline(parsed),
+        "markers": markers(parsed, stories),
+    }
 
 
 def outline(parsed: Parsed) -> list[Heading]:

@@ -27,7 +27,7 @@ from speckit.model import (
 from speckit.model import Section as SectionModel
 from speckit.model import Step, Table, TaskState
 from speckit.parse import blocks as b
-from speckit.parse.common import clean, diag, document_metadata, markers, metadata, outline, paragraphs, title_of
+from speckit.parse.common import clean, diag, document_fields, metadata, paragraphs
 
 SHELL = frozenset({"bash", "sh", "shell", "console", "zsh", "shell-session", "shellsession"})
 PHASE = re.compile(r"^(?:Phase|フェーズ|阶段|Fase|Étape)\s*(\d+(?:\.\d+)*[a-z]?)\b\s*[:：\-–—.]?\s*(.*)$", re.I)
@@ -80,7 +80,6 @@ def table_kind(headers: list[str]) -> str | None:
 
 def extract(parsed: b.Parsed, path: str) -> tuple[Plan, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
-    title, title_line = title_of(parsed)
     sections = [_section(child) for child in parsed.root.children]
     flat = parsed.sections()[1:]
     phase_of = _phases_by_section(flat)
@@ -95,13 +94,7 @@ def extract(parsed: b.Parsed, path: str) -> tuple[Plan, list[Diagnostic]]:
     tables = [(s, blk) for s in flat for blk in s.blocks if isinstance(blk, b.TableBlock)]
     tables += [(parsed.root, blk) for blk in parsed.root.blocks if isinstance(blk, b.TableBlock)]
     plan = Plan(
-        path=path,
-        line=title_line,
-        end_line=len(parsed.lines),
-        title=title,
-        metadata=document_metadata(parsed),
-        outline=outline(parsed),
-        markers=markers(parsed),
+        **document_fields(parsed, path),
         technical_context=tech,
         sections=sections,
         phases=_phases(flat),
@@ -165,7 +158,7 @@ def check_item(item: b.Item) -> CheckItem:
         text=text[match.end() :] if match else text,
         state=state,
         tags=tags,
-        line=item.line,
+        line=item.text_line or item.line,  # where the text (and its id) starts
         end_line=item.end_line,
     )
 

@@ -14,16 +14,7 @@ from speckit.model import Clarification, Diagnostic, Entity, Paragraph, Requirem
 from speckit.parse import ids
 from speckit.parse.blocks import ListBlock, Para, Parsed, Section
 from speckit.parse.plan import check_item
-from speckit.parse.common import (
-    META,
-    clean,
-    diag,
-    document_metadata,
-    markers,
-    outline,
-    section_items,
-    title_of,
-)
+from speckit.parse.common import META, clean, diag, document_fields, section_items
 
 STORY_HEADING = re.compile(
     r"^(?:User\s+Story|Story|US|ユーザーストーリー|ユーザー・ストーリー|用户故事|用戶故事|使用者故事|"
@@ -66,19 +57,12 @@ QA = re.compile(r"^\s*(?:Q|Question)\s*[:：]\s*(?P<q>.+?)(?:\s*(?:→|->|=>)\s*
 
 def extract(parsed: Parsed, path: str) -> tuple[Spec, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
-    title, title_line = title_of(parsed)
     stories = _stories(parsed, path, diagnostics)
     spans = [(s.id, s.line, s.end_line) for s in stories]
     requirements, criteria = _requirements(parsed)
     kinds = _sections_by_kind(parsed)
     spec = Spec(
-        path=path,
-        line=title_line,
-        end_line=len(parsed.lines),
-        title=title,
-        metadata=document_metadata(parsed),
-        outline=outline(parsed),
-        markers=markers(parsed, spans),
+        **document_fields(parsed, path, spans),
         stories=stories,
         requirements=requirements,
         success_criteria=criteria,

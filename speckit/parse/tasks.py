@@ -13,7 +13,7 @@ import re
 from speckit.model import Diagnostic, Phase, StoryDependency, Task, TaskList, TaskState
 from speckit.parse import blocks as b
 from speckit.parse import ids
-from speckit.parse.common import META, clean, diag, document_metadata, files_in, markers, outline, title_of
+from speckit.parse.common import META, clean, diag, document_fields, files_in
 from speckit.parse.plan import CHECKBOX_STATE, PHASE, SHELL, code_model, status_state, table_kind
 from speckit.parse.spec import PRIORITY, SHORT_PRIORITY, STORY_HEADING
 
@@ -68,17 +68,7 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
             else:
                 tasks.append(found)
         prose.extend((blk.line, blk.text) for blk in section.blocks if isinstance(blk, b.Para))
-    task_list = TaskList(
-        path=path,
-        line=title_of(parsed)[1],
-        end_line=len(parsed.lines),
-        title=title_of(parsed)[0],
-        metadata=document_metadata(parsed),
-        outline=outline(parsed),
-        markers=markers(parsed),
-        phases=phases,
-        story_dependencies=story_deps,
-    )
+    task_list = TaskList(**document_fields(parsed, path), phases=phases, story_dependencies=story_deps)
     final = _apply_prose_dependencies(tasks, prose)
     diagnostics.extend(_duplicates(final, path))
     return task_list, final, diagnostics
@@ -194,7 +184,7 @@ def _task(item: b.Item, text: str, phase: Phase | None, refs: re.Pattern[str], p
         depends_on=depends,
         phase=_phase_key(phase),
         commands=[code_model(c) for c in item.blocks if isinstance(c, b.Code) and c.language in SHELL],
-        line=item.line,
+        line=item.text_line or item.line,  # where the text (and its id) starts
         end_line=item.end_line,
     )
     return task, blocks

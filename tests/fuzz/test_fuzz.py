@@ -226,6 +226,8 @@ def test_block_parser_never_raises_and_spans_stay_inside(text: str) -> None:
 
 @FEATURE_SETTINGS
 @given(spec=ARBITRARY | MARKDOWN, plan=ARBITRARY | MARKDOWN, tasks=ARBITRARY | MARKDOWN, checklist=MARKDOWN)
+# A checkbox alone on its line with the text below: ids were reported on the checkbox's line.
+@example(spec="", plan="", tasks="- [ ] \nT001 x\n", checklist="- [ ] \nCHK000 - ")
 def test_extractors_on_generated_documents(spec: str, plan: str, tasks: str, checklist: str) -> None:
     load({"spec.md": spec, "plan.md": plan, "tasks.md": tasks}, checklist)
 
