@@ -21,6 +21,8 @@ LETTERS = ("I", "N", "V", "E", "S", "T")
 @dataclass(frozen=True, slots=True)
 class GraphFacts:
     keys: list[str]
+    position: dict[str, int]
+    """task key -> index in ``keys`` (and in the feature's tasks)"""
     """node key of each task, parallel to ``feature.tasks`` (the id, or ``line:N``)"""
     explicit: list[tuple[str, str]]
     implied: list[tuple[str, str]]
@@ -43,10 +45,8 @@ class Analysis:
     notes: list[str] = field(default_factory=list)
 
     def task(self, key: str) -> Task | None:
-        try:
-            return self.feature.tasks[self.graph.keys.index(key)]
-        except ValueError:
-            return None
+        index = self.graph.position.get(key)
+        return None if index is None else self.feature.tasks[index]
 
 
 def analyze(feature: Feature, config: Config, repo_root: Path) -> Analysis:
@@ -70,7 +70,11 @@ def graph_facts(feature: Feature) -> GraphFacts:
     explicit = [(e.before, e.after) for e in graph.edges if e.kind == "explicit"]
     implied = [(e.before, e.after) for e in graph.edges if e.kind != "explicit"]
     members = {key for tangle in graph.cycle_members() for key in tangle}
-    return GraphFacts(list(graph.nodes), explicit, implied, graph.cycles(), members, graph.waves(),
+    keys = list(graph.nodes)
+    position: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        position.setdefault(key, index)  # a duplicated id: its first task, as before
+    return GraphFacts(keys, position, explicit, implied, graph.cycles(), members, graph.waves(),
                       graph.critical_path())
 
 
