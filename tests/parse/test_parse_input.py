@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -144,13 +143,8 @@ def test_show_text_never_sends_a_documents_control_characters_to_the_terminal(tm
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "evil \\x1b]0;pwned\\x07 title" in result.stdout
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_unreadable_document(tmp_path: Path) -> None:
-    path = tmp_path / "tasks.md"
-    path.write_text(TASKS, encoding="utf-8")
-    path.chmod(0)
-    result = speckit("show", str(tmp_path))
-    assert result.returncode == 2 and "permission denied" in result.stderr
+# A document that cannot be read (permission denied, also as root) is tests/hostile's
+# test_unreadable_file_permission_denied.
 
 
 def test_checklists_of_a_feature(tmp_path: Path) -> None:
