@@ -22,6 +22,7 @@ Entries are JSON. Only the standard library is imported here: the commit hook pa
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -272,13 +273,13 @@ def check_target_cached(cache: Cache, target: Target, config: Config,
     if value is not None:
         try:
             ref = FeatureRef(**value["ref"])
-            found = [Diagnostic.model_validate(d) for d in value["diagnostics"]]
-            return Feature.model_construct(feature=ref, documents=value["documents"]), found
+            found = [Diagnostic(**d) for d in value["diagnostics"]]
+            return Feature(feature=ref, documents=value["documents"]), found
         except (KeyError, TypeError, ValueError):
             pass  # an entry of an unexpected shape is a miss
     with recording() as probes:
         feature, found = check_target(target, config, repo_root)
-    fields = list(Diagnostic.model_fields)
+    fields = [f.name for f in dataclasses.fields(Diagnostic)]
     cache.put(key, {
         "ref": {"id": feature.feature.id, "path": feature.feature.path, "number": feature.feature.number},
         "documents": list(feature.documents),

@@ -1,5 +1,6 @@
 """Configuration: ``speckit.yaml`` or ``[tool.speckit]`` in ``pyproject.toml``, validated into one
-pydantic Config. A bad file is an input error that names the key and its line.
+Config: a dataclass, validated by pydantic only when a file exists. A bad file is an input error
+that names the key and its line.
 
 The YAML reader (ruamel.yaml) is imported only when a speckit.yaml exists: the commit hook should
 not pay ~40 ms for a file that is not there.
@@ -8,11 +9,11 @@ not pay ~40 ms for a file that is not there.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
+from speckit._models import Model, described
 from speckit.errors import InputError
 
 CONFIG_NAMES = ("speckit.yaml", ".speckit.yaml")
@@ -31,49 +32,60 @@ IMPLEMENTATION_WORDS = [
 ]
 
 
-class _Section(BaseModel):
-    # Validators are built on first validation, not at import: without a config file (the common
-    # commit hook) none is ever validated, and building them cost ~6 ms of every run (#7).
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+_FORBID = {"extra": "forbid"}  # pydantic's config for the dataclasses below: unknown keys are errors
 
 
-class InvestConfig(_Section):
-    max_tasks: int = Field(15, ge=1, description="invest/small: most tasks one story may have")
-    max_scenarios: int = Field(8, ge=1, description="invest/small: most acceptance scenarios per story")
-    vague_words: list[str] = Field(default_factory=lambda: list(VAGUE_WORDS))
-    implementation_words: list[str] = Field(default_factory=lambda: list(IMPLEMENTATION_WORDS))
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InvestConfig(Model):
+    __pydantic_config__ = _FORBID
+
+    max_tasks: int = field(default=15, metadata={"ge": 1, "description": "invest/small: most tasks one story may have"})
+    max_scenarios: int = field(default=8, metadata={"ge": 1, "description": "invest/small: most acceptance scenarios per story"})
+    vague_words: list[str] = field(default_factory=lambda: list(VAGUE_WORDS))
+    implementation_words: list[str] = field(default_factory=lambda: list(IMPLEMENTATION_WORDS))
 
 
-class Config(_Section):
-    specs_root: str = Field("specs", description="folder that holds the feature folders")
-    rules: dict[str, RuleLevel] = Field(default_factory=dict, description="rule id -> severity or off")
-    invest: InvestConfig = Field(default_factory=InvestConfig.model_construct)  # the defaults, unvalidated
-    leftover_patterns: list[str] = Field(default_factory=list, description="extra template-leftover regexes")
-    mandatory_sections: list[str] = Field(
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config(Model):
+    """The configuration. A plain dataclass: without a config file (the common commit hook) pydantic
+    is never imported; a file's data is validated through a pydantic TypeAdapter (#7)."""
+
+    __pydantic_config__ = _FORBID
+
+    specs_root: str = described("folder that holds the feature folders", default="specs")
+    rules: dict[str, RuleLevel] = described("rule id -> severity or off", default_factory=dict)
+    invest: InvestConfig = field(default_factory=InvestConfig)
+    leftover_patterns: list[str] = described("extra template-leftover regexes", default_factory=list)
+    mandatory_sections: list[str] = described(
+        "spec/missing-section: headings a spec must have (matched as words)",
         default_factory=lambda: ["User Scenarios", "Requirements", "Success Criteria"],
-        description="spec/missing-section: headings a spec must have (matched as words)",
     )
-    cache: bool = Field(True, description="keep parsed results in .speckit/cache/")
-    technical_context: list[str] = Field(
+    cache: bool = described("keep parsed results in .speckit/cache/", default=True)
+    technical_context: list[str] = described(
+        "keys that 'speckit plan' writes into a plan's Technical Context",
         default_factory=lambda: [
             "Language/Version", "Primary Dependencies", "Storage", "Testing", "Target Platform",
             "Project Type", "Performance Goals", "Constraints", "Scale/Scope",
         ],
-        description="keys that 'speckit plan' writes into a plan's Technical Context",
     )
-    gates: list[str] = Field(
+    gates: list[str] = described(
+        "approval gates that 'speckit plan' adds to a new plan",
         default_factory=lambda: ["Constitution Check (Automated)", "Design Review Gate (HITL Required)"],
-        description="approval gates that 'speckit plan' adds to a new plan",
     )
 
-    # Not read from the file: where it came from.
-    root: Path = Field(Path("."), exclude=True)
-    source: Path | None = Field(None, exclude=True)
-    digest: str = Field("", exclude=True, description="hash of the config text, for cache keys")
+    # Not read from the file: where it came from (excluded from model_dump).
+    root: Path = field(default=Path("."), metadata={"exclude": True})
+    source: Path | None = field(default=None, metadata={"exclude": True})
+    digest: str = field(default="", metadata={"exclude": True, "description": "hash of the config text, for cache keys"})
 
     @property
     def specs_path(self) -> Path:
         return (self.root / self.specs_root).resolve() if not Path(self.specs_root).is_absolute() else Path(self.specs_root)
+
+
+def public_keys(cls: type[Model]) -> list[str]:
+    """The keys a config file may set in ``cls`` (Config or InvestConfig), in declaration order."""
+    return [f.name for f in fields(cls) if not f.metadata.get("exclude")]
 
 
 def repo_root(start: Path) -> Path:
@@ -104,8 +116,10 @@ def load(start: Path | None = None, path: Path | None = None) -> Config:
     path = path or find_config(start)
     if path is None:
         # Defaults need no validation (and skipping it skips building the validators).
-        return Config.model_construct(root=repo_root(start))
+        return Config(root=repo_root(start))
     data, lines, text = _read(path)
+    from pydantic import ValidationError
+
     try:
         config = Config.model_validate(data)
     except ValidationError as error:
@@ -113,7 +127,9 @@ def load(start: Path | None = None, path: Path | None = None) -> Config:
         key = ".".join(str(p) for p in first["loc"])
         line = _line_of(lines, first["loc"])
         where = f"{path}:{line}" if line else str(path)
-        raise InputError(f"{where}: bad config key '{key}': {first['msg']}") from None
+        # A dataclass reports an unknown key as an unexpected keyword argument: say it as a model did.
+        msg = "Extra inputs are not permitted" if first["type"] == "unexpected_keyword_argument" else first["msg"]
+        raise InputError(f"{where}: bad config key '{key}': {msg}") from None
     return config.model_copy(update={"root": path.parent.resolve(), "source": path,
                                      "digest": hashlib.sha256(text.encode()).hexdigest()[:16]})
 

@@ -1,4 +1,4 @@
-"""The typed model of a feature: pydantic models only, no parsing and no I/O.
+"""The typed model of a feature: frozen dataclasses only, no parsing and no I/O.
 
 Every extracted object carries ``line`` and ``end_line`` (1-based, inclusive) in the document it came
 from, so every message can point at ``path:line``. Documents carry their own ``path``.
@@ -9,9 +9,11 @@ extra model class costs start-up time (see docs/performance.md).
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from speckit._models import Model, described
 
 SCHEMA_VERSION = "1.0"
 
@@ -21,19 +23,17 @@ DocKind = Literal["spec", "plan", "tasks", "checklist", "other"]
 GateKind = Literal["human", "automated", "unmarked"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Located(Model):
+    line: int = described("first line, 1-based")
+    end_line: int = described("last line, 1-based, inclusive (0: same as line)", default=0)
 
 
-class Located(_Model):
-    line: int = Field(description="first line, 1-based")
-    end_line: int = Field(0, description="last line, 1-based, inclusive (0: same as line)")
-
-
-class Diagnostic(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnostic(Model):
     """One finding: a parse problem or a rule violation."""
 
-    rule: str = Field(description="stable rule id such as graph/cycle or parse/too-deep")
+    rule: str = described("stable rule id such as graph/cycle or parse/too-deep")
     severity: Severity
     message: str
     path: str
@@ -43,82 +43,90 @@ class Diagnostic(_Model):
     hint: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Paragraph(Located):
     text: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Code(Located):
     """A fenced or indented code block."""
 
-    language: str = Field("", description="first word of the info string, lower-cased")
+    language: str = described("first word of the info string, lower-cased", default="")
     info: str = ""
     text: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Row(Located):
     cells: list[str]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Table(Located):
     headers: list[str]
     rows: list[Row]
-    kind: str | None = Field(
-        None, description="validation, artifacts, slo, checklist, tasks, dependencies, or None"
-    )
+    kind: str | None = described("validation, artifacts, slo, checklist, tasks, dependencies, or None", default=None)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CheckItem(Located):
     """A checkbox list item that is not a task: plan checklists, checklists/*.md items."""
 
     id: str | None = None
     text: str
     state: TaskState = "open"
-    tags: list[str] = []
+    tags: list[str] = field(default_factory=list)
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def done(self) -> bool:
-        return self.state == "done"
+    done: bool = field(init=False, default=False)  # computed: state == "done"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "done", self.state == "done")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Section(Located):
     """A heading and everything up to the next heading of the same or a higher level."""
 
     level: int
-    number: str | None = Field(None, description="section number as written, e.g. 3.3.3")
+    number: str | None = described("section number as written, e.g. 3.3.3", default=None)
     title: str
     anchor: str
-    paragraphs: list[Paragraph] = []
-    items: list[Paragraph] = Field([], description="list items that are not checkboxes")
-    tables: list[Table] = []
-    code: list[Code] = []
-    checklist: list[CheckItem] = []
-    children: list[Section] = []
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    items: list[Paragraph] = described("list items that are not checkboxes", default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    code: list[Code] = field(default_factory=list)
+    checklist: list[CheckItem] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Heading(Located):
     level: int
     title: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Marker(Located):
     """An open ``[NEEDS CLARIFICATION: ...]`` or a template leftover such as ``[DATE]``."""
 
     kind: Literal["clarification", "leftover"]
     text: str
     column: int = 1
-    story: str | None = Field(None, description="id of the user story that holds it")
+    story: str | None = described("id of the user story that holds it", default=None)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Document(Located):
     path: str
     kind: DocKind
     title: str | None = None
-    metadata: dict[str, str] = {}
-    outline: list[Heading] = []
-    markers: list[Marker] = []
+    metadata: dict[str, str] = field(default_factory=dict)
+    outline: list[Heading] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Scenario(Located):
     text: str
     given: str | None = None
@@ -126,77 +134,84 @@ class Scenario(Located):
     then: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Story(Located):
-    id: str = Field(description="US1, US2, ...")
+    id: str = described("US1, US2, ...")
     number: int | None = None
     title: str
-    priority: str | None = Field(None, description="as written, e.g. P1 or DEFERRED")
-    priority_note: str | None = Field(None, description="what follows the priority: 'Android-only' in (Priority: P1, Android-only)")
+    priority: str | None = described("as written, e.g. P1 or DEFERRED", default=None)
+    priority_note: str | None = described("what follows the priority: 'Android-only' in (Priority: P1, Android-only)", default=None)
     narrative: str = ""
     as_a: str | None = None
     i_want: str | None = None
     so_that: str | None = None
     why_priority: str | None = None
     independent_test: str | None = None
-    acceptance: list[Scenario] = []
+    acceptance: list[Scenario] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Requirement(Located):
     id: str
     text: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Entity(Located):
     name: str
     text: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Clarification(Located):
     session: str | None = None
     question: str
     answer: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Spec(Document):
     kind: DocKind = "spec"
-    stories: list[Story] = []
-    requirements: list[Requirement] = []
-    success_criteria: list[Requirement] = []
-    entities: list[Entity] = []
-    edge_cases: list[Paragraph] = []
-    assumptions: list[Paragraph] = []
-    clarifications: list[Clarification] = []
-    checklist: list[CheckItem] = Field(
-        [], description="checkbox items, e.g. the older template's Review & Acceptance Checklist"
-    )
+    stories: list[Story] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
+    success_criteria: list[Requirement] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    edge_cases: list[Paragraph] = field(default_factory=list)
+    assumptions: list[Paragraph] = field(default_factory=list)
+    clarifications: list[Clarification] = field(default_factory=list)
+    checklist: list[CheckItem] = described("checkbox items, e.g. the older template's Review & Acceptance Checklist", default_factory=list)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Step(Located):
     """A plan section whose own body holds fenced shell blocks."""
 
-    id: str = Field(description="section number, or a slug of the title")
+    id: str = described("section number, or a slug of the title")
     title: str
-    phase: str | None = Field(None, description="number of the enclosing plan phase")
+    phase: str | None = described("number of the enclosing plan phase", default=None)
     commands: list[Code]
-    human: bool = Field(False, description="the title asks for a person: HITL, approval, sign-off")
+    human: bool = described("the title asks for a person: HITL, approval, sign-off", default=False)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Gate(Located):
     """An approval gate: a heading or table row naming a gate, approval or sign-off."""
 
     id: str
     title: str
     kind: GateKind
-    phase: str | None = Field(None, description="phase the gate closes, when its title names one")
+    phase: str | None = described("phase the gate closes, when its title names one", default=None)
     text: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PlanPhase(Located):
     number: str
     title: str
-    section: str | None = Field(None, description="number of the section that heads the phase")
+    section: str | None = described("number of the section that heads the phase", default=None)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Artifact(Located):
     name: str
     path: str
@@ -204,6 +219,7 @@ class Artifact(Located):
     state: TaskState = "open"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Criterion(Located):
     """A row of a validation-criteria or SLO table."""
 
@@ -211,84 +227,93 @@ class Criterion(Located):
     name: str
     check: str
     target: str
-    cells: dict[str, str] = {}
+    cells: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Chain(Located):
     nodes: list[str]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Plan(Document):
     kind: DocKind = "plan"
-    technical_context: dict[str, str] = {}
-    sections: list[Section] = []
-    phases: list[PlanPhase] = []
-    steps: list[Step] = []
-    gates: list[Gate] = []
-    artifacts: list[Artifact] = []
-    criteria: list[Criterion] = []
-    chains: list[Chain] = []
+    technical_context: dict[str, str] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
+    phases: list[PlanPhase] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    gates: list[Gate] = field(default_factory=list)
+    artifacts: list[Artifact] = field(default_factory=list)
+    criteria: list[Criterion] = field(default_factory=list)
+    chains: list[Chain] = field(default_factory=list)
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def critical_path(self) -> list[list[str]]:
-        return [chain.nodes for chain in self.chains]
+    critical_path: list[list[str]] = field(init=False, default_factory=list)  # computed from chains
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "critical_path", [chain.nodes for chain in self.chains])
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Task(Located):
     id: str | None
     title: str
-    text: str = Field(description="the task's text as written, after the checkbox")
+    text: str = described("the task's text as written, after the checkbox")
     state: TaskState = "open"
     parallel: bool = False
-    stories: list[str] = []
-    labels: list[str] = Field([], description="bracketed labels other than [P] and story labels")
-    refs: list[str] = Field([], description="requirement and success-criterion ids referenced")
-    files: list[str] = []
-    depends_on: list[str] = Field([], description="explicit dependencies, as task ids")
-    phase: str | None = Field(None, description="number of the tasks.md phase that holds it")
-    commands: list[Code] = []
-    owner: str | None = Field(None, description="the Owner cell of a task written as a table row")
+    stories: list[str] = field(default_factory=list)
+    labels: list[str] = described("bracketed labels other than [P] and story labels", default_factory=list)
+    refs: list[str] = described("requirement and success-criterion ids referenced", default_factory=list)
+    files: list[str] = field(default_factory=list)
+    depends_on: list[str] = described("explicit dependencies, as task ids", default_factory=list)
+    phase: str | None = described("number of the tasks.md phase that holds it", default=None)
+    commands: list[Code] = field(default_factory=list)
+    owner: str | None = described("the Owner cell of a task written as a table row", default=None)
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def done(self) -> bool:
-        return self.state == "done"
+    done: bool = field(init=False, default=False)  # computed: state == "done"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "done", self.state == "done")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Phase(Located):
     number: str | None
     title: str
     kind: Literal["setup", "foundational", "story", "polish", "other"] = "other"
-    stories: list[str] = []
+    stories: list[str] = field(default_factory=list)
     priority: str | None = None
     mvp: bool = False
     checkpoint: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StoryDependency(Located):
     story: str
     depends_on: list[str]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskList(Document):
     kind: DocKind = "tasks"
-    phases: list[Phase] = []
-    story_dependencies: list[StoryDependency] = []
+    phases: list[Phase] = field(default_factory=list)
+    story_dependencies: list[StoryDependency] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Checklist(Document):
     kind: DocKind = "checklist"
-    items: list[CheckItem] = []
+    items: list[CheckItem] = field(default_factory=list)
 
 
-class FeatureRef(_Model):
-    id: str = Field(description="the folder name, e.g. 001-team-reminders")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeatureRef(Model):
+    id: str = described("the folder name, e.g. 001-team-reminders")
     path: str
-    number: str | None = Field(None, description="the numeric prefix, e.g. 001")
+    number: str | None = described("the numeric prefix, e.g. 001", default=None)
 
 
-class Feature(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Feature(Model):
     """Everything speckit read about one feature folder."""
 
     schema_version: str = SCHEMA_VERSION
@@ -296,15 +321,33 @@ class Feature(_Model):
     spec: Spec | None = None
     plan: Plan | None = None
     task_list: TaskList | None = None
-    tasks: list[Task] = []
-    checklists: list[Checklist] = []
-    documents: list[str] = Field([], description="paths of the Markdown documents read")
-    diagnostics: list[Diagnostic] = []
+    tasks: list[Task] = field(default_factory=list)
+    checklists: list[Checklist] = field(default_factory=list)
+    documents: list[str] = described("paths of the Markdown documents read", default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 def json_schema() -> dict[str, object]:
     """The JSON Schema of ``speckit show --format json``, versioned by SCHEMA_VERSION."""
-    schema = Feature.model_json_schema(mode="serialization")
+    schema: dict[str, Any] = Feature.model_json_schema(mode="serialization")
+    classes = {cls.__name__: cls for cls in globals().values()
+               if isinstance(cls, type) and issubclass(cls, Model) and dataclasses.is_dataclass(cls)}
+    for definition in (schema, *schema.get("$defs", {}).values()):
+        cls = classes.get(definition.get("title", ""))
+        if cls is None:
+            continue
+        properties = definition.get("properties", {})
+        for item in dataclasses.fields(cls):
+            prop = properties.get(item.name)
+            if prop is None:
+                continue
+            if not item.init:  # computed (done, critical_path): always present, never read
+                prop.pop("default", None)
+                prop["readOnly"] = True
+                definition.setdefault("required", []).append(item.name)
+            elif item.default_factory in (list, dict):  # as pydantic wrote a default of [] or {}
+                prop["default"] = item.default_factory()
+            properties[item.name] = dict(sorted(prop.items()))
     schema["$id"] = f"https://speckit.invalid/schema/feature-{SCHEMA_VERSION}.json"
     schema["version"] = SCHEMA_VERSION
     return schema

@@ -24,16 +24,18 @@ def split_key(key: str) -> list[str]:
 
 
 def _known(parts: list[str], key: str) -> None:
-    fields = Config.model_fields
+    from speckit.config import public_keys
+
     head = parts[0]
-    public = sorted(name for name, f in fields.items() if not f.exclude)
+    public = sorted(public_keys(Config))
     if head not in public:
         raise InputError(f"unknown config key {key!r} (known: {', '.join(public)})")
     if head == "invest" and len(parts) > 1:
         from speckit.config import InvestConfig
 
-        if parts[1] not in InvestConfig.model_fields or len(parts) > 2:
-            raise InputError(f"unknown config key {key!r} (invest has: {', '.join(InvestConfig.model_fields)})")
+        invest = public_keys(InvestConfig)
+        if parts[1] not in invest or len(parts) > 2:
+            raise InputError(f"unknown config key {key!r} (invest has: {', '.join(invest)})")
     elif head == "rules" and len(parts) > 2:
         raise InputError(f"bad config key {key!r}: rules takes one rule id, e.g. rules.graph/cycle")
     elif head not in ("invest", "rules") and len(parts) > 1:
