@@ -46,7 +46,7 @@ class Model:
             import copy
 
             value = copy.deepcopy(self)
-        return dataclasses.replace(value, **(update or {}))
+        return dataclasses.replace(value, **(update or {}))  # type: ignore[type-var]  # subclasses are dataclasses
 
     def model_dump(self, *, mode: str = "python", **kwargs: Any) -> Any:
         return adapter(type(self)).dump_python(self, mode=mode, **kwargs)

@@ -85,7 +85,7 @@ class Config(Model):
 
 def public_keys(cls: type[Model]) -> list[str]:
     """The keys a config file may set in ``cls`` (Config or InvestConfig), in declaration order."""
-    return [f.name for f in fields(cls) if not f.metadata.get("exclude")]
+    return [f.name for f in fields(cls) if not f.metadata.get("exclude")]  # type: ignore[arg-type]
 
 
 def repo_root(start: Path) -> Path:
