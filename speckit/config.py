@@ -88,6 +88,16 @@ def public_keys(cls: type[Model]) -> list[str]:
     return [f.name for f in fields(cls) if not f.metadata.get("exclude")]  # type: ignore[arg-type]
 
 
+def error_message(error: Any) -> str:
+    """The message of one pydantic error, worded as when Config was a pydantic model: a dataclass
+    reports an unknown key and a non-mapping section differently (#7)."""
+    if error["type"] == "unexpected_keyword_argument":
+        return "Extra inputs are not permitted"
+    if error["type"] == "dataclass_type":
+        return f"Input should be a valid dictionary or instance of {error.get('ctx', {}).get('class_name', 'a mapping')}"
+    return str(error["msg"])
+
+
 def repo_root(start: Path) -> Path:
     """The git top level above ``start``, else ``start`` itself."""
     start = start.resolve()
@@ -127,9 +137,7 @@ def load(start: Path | None = None, path: Path | None = None) -> Config:
         key = ".".join(str(p) for p in first["loc"])
         line = _line_of(lines, first["loc"])
         where = f"{path}:{line}" if line else str(path)
-        # A dataclass reports an unknown key as an unexpected keyword argument: say it as a model did.
-        msg = "Extra inputs are not permitted" if first["type"] == "unexpected_keyword_argument" else first["msg"]
-        raise InputError(f"{where}: bad config key '{key}': {msg}") from None
+        raise InputError(f"{where}: bad config key '{key}': {error_message(first)}") from None
     return config.model_copy(update={"root": path.parent.resolve(), "source": path,
                                      "digest": hashlib.sha256(text.encode()).hexdigest()[:16]})
 

@@ -109,7 +109,9 @@ def set_value(path: Path, key: str, raw: str) -> str:
         Config.model_validate(plain(document))
     except ValidationError as error:
         first = error.errors()[0]
-        raise InputError(f"bad value for {key}: {first['msg']} (got {raw!r})") from None
+        from speckit.config import error_message
+
+        raise InputError(f"bad value for {key}: {error_message(first)} (got {raw!r})") from None
     out = io.StringIO()
     yaml.dump(document, out)
     return out.getvalue()

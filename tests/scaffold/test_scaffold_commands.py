@@ -290,6 +290,21 @@ def test_config_errors_are_one_line(project: Path, capsys: Capsys, args: tuple[s
     assert (project / "speckit.yaml").read_bytes() == before
 
 
+def test_config_errors_keep_the_wording_of_the_pydantic_model(project: Path, capsys: Capsys) -> None:
+    # Config is a dataclass validated by a TypeAdapter (#7): pydantic words a dataclass's errors
+    # differently from a model's; the messages stay as they were.
+    run(capsys, "init")
+    result = run(capsys, "config", "set", "invest", "3")
+    assert result.code == 2 and "Input should be a valid dictionary or instance of InvestConfig" in result.err, result.err
+    (project / "speckit.yaml").write_text("invest: 3\n", encoding="utf-8")
+    result = run(capsys, "check")
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert "speckit.yaml:1: bad config key 'invest': Input should be a valid dictionary or instance of InvestConfig" in result.err
+    (project / "speckit.yaml").write_text("invest:\n  nope: 1\n", encoding="utf-8")
+    result = run(capsys, "check")
+    assert "speckit.yaml:2: bad config key 'invest.nope': Extra inputs are not permitted" in result.err, result.err
+
+
 def test_config_set_without_a_file(project: Path, capsys: Capsys) -> None:
     result = run(capsys, "config", "set", "specs_root", "docs/specs")
     assert result.code == 2 and "speckit init" in result.err
