@@ -13,7 +13,8 @@ from pathlib import Path
 
 from speckit.config import Config
 from speckit.errors import InputError
-from speckit.parse import DOCUMENTS, NUMBER_PREFIX, is_feature_dir, walk_features
+from speckit.model import Feature
+from speckit.parse import DOCUMENTS, NUMBER_PREFIX, is_feature_dir, load_document, load_feature, walk_features
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,11 @@ class Target:
 
     folder: Path
     document: Path | None = None
+
+
+def read(target: Target) -> Feature:
+    """The model of a target: its one document, or its whole feature folder."""
+    return load_document(target.document) if target.document else load_feature(target.folder)
 
 
 def resolve(arg: str, config: Config, whole_feature: bool = False) -> Target:

@@ -156,7 +156,7 @@ def _ignored(rule: str, patterns: list[str]) -> bool:
 
 def check_target(target: Target, config: Config, repo_root: Path | None = None) -> tuple[Feature, list[Diagnostic]]:
     """Read one target and check it: the unit a cache can wrap. Raises InputError when unreadable."""
-    from speckit.commands import read
+    from speckit.discover import read
 
     feature = read(target)
     return feature, check_feature(feature, config, repo_root)

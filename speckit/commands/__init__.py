@@ -7,8 +7,6 @@ from pathlib import Path
 import click
 
 from speckit.config import Config
-from speckit.discover import Target
-from speckit.model import Feature
 
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -20,9 +18,3 @@ def load_config(config_path: Path | None) -> Config:
     from speckit import config
 
     return config.load(path=config_path)
-
-
-def read(target: Target) -> Feature:
-    from speckit.parse import load_document, load_feature
-
-    return load_document(target.document) if target.document else load_feature(target.folder)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from speckit.commands import config_option, load_config, read
+from speckit.commands import config_option, load_config
+from speckit.discover import read
 from speckit.errors import InputError
 
 if TYPE_CHECKING:

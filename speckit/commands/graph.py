@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from speckit.commands import config_option, load_config, read
+from speckit.commands import config_option, load_config
+from speckit.discover import read
 from speckit.errors import InputError
 from speckit.model import Feature
 

@@ -53,8 +53,7 @@ def _show(path: Path) -> str:
 
 
 def _feature(feature: str, config_path: Path | None):  # type: ignore[no-untyped-def]
-    from speckit.commands import read
-    from speckit.discover import resolve
+    from speckit.discover import read, resolve
 
     config = load_config(config_path)
     return config, read(resolve(feature, config, whole_feature=True))

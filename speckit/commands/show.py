@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from speckit.commands import config_option, load_config, read
+from speckit.commands import config_option, load_config
+from speckit.discover import read
 
 
 @click.command("show")

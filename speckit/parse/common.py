@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 from collections.abc import Iterator
+from typing import Any
 
 from speckit.model import Diagnostic, Heading, Marker, Paragraph
 from speckit.parse.blocks import Item, ListBlock, Para, Parsed, Quote, Section, strip_comments

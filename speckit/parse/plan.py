@@ -23,9 +23,11 @@ from speckit.model import (
     Plan,
     PlanPhase,
     Row,
+    Step,
+    Table,
+    TaskState,
 )
 from speckit.model import Section as SectionModel
-from speckit.model import Step, Table, TaskState
 from speckit.parse import blocks as b
 from speckit.parse.common import clean, diag, document_fields, metadata, paragraphs
 

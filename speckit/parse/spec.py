@@ -13,8 +13,8 @@ import re
 from speckit.model import Clarification, Diagnostic, Entity, Paragraph, Requirement, Scenario, Spec, Story
 from speckit.parse import ids
 from speckit.parse.blocks import ListBlock, Para, Parsed, Section
-from speckit.parse.plan import check_item
 from speckit.parse.common import META, clean, diag, document_fields, section_items
+from speckit.parse.plan import check_item
 
 STORY_HEADING = re.compile(
     r"^(?:User\s+Story|Story|US|ユーザーストーリー|ユーザー・ストーリー|用户故事|用戶故事|使用者故事|"

@@ -34,10 +34,11 @@ class Generated:
 def generate(targets: list[Target], config: Config, project: Path, site_name: str = "Specifications",
              collapse_above: int = DEFAULT_COLLAPSE_ABOVE, hooks: tuple[str, ...] = ()) -> Generated:
     """Write the mkdocs project for ``targets`` into ``project``; unreadable features are listed, not fatal."""
-    from speckit.commands import read
     from speckit.config import repo_root
+    from speckit.discover import read
     from speckit.parse import read_text
-    from speckit.site import pages, project as proj
+    from speckit.site import pages
+    from speckit.site import project as proj
     from speckit.site.analysis import analyze
     from speckit.site.documents import render
 
