@@ -98,10 +98,14 @@ def _yaml(value: Any) -> Raw:
 
 def _jinja(path: Path, source: str, context: dict[str, Any], markdown: bool) -> str:
     import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    # A project's templates/ arrive in pull requests like any document, and whoever next runs
+    # `speckit plan` renders them: in the sandbox, "{{ cycler.__init__.__globals__.os.system(...) }}"
+    # is a SecurityError (no dunder attributes, no mutation of the values passed in), not Python run.
     # Every {{ value }} is escaped as inline Markdown (finalize), so a description holding "<!--",
     # "**" or "[x]" cannot change the document's structure; Raw values opt out.
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
         lstrip_blocks=True, autoescape=False, finalize=_finalize if markdown else None,
     )
