@@ -8,6 +8,7 @@ compare them with what is on disk (``stale``).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,27 @@ def prepare(feature: Feature, root: Path, out: Path) -> Build:
     return Build(feature, root, out, run, derive(feature, run, root), [rel(d, root) for d in feature.documents])
 
 
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def refuse_unsafe_name(folder: Path, root: Path) -> None:
+    """A feature folder whose name (or the name of a folder between it and the repository root)
+    holds a newline, a control character or bytes that are not UTF-8 is not built: its name goes
+    into comments, job names and banners of scripts that run, and no escaping makes every reader
+    (bash, make, GitHub's YAML, a terminal) see one harmless line. Raises InputError naming it."""
+    from speckit.report import printable
+
+    resolved = folder.resolve()
+    try:
+        parts = resolved.relative_to(root).parts
+    except ValueError:
+        parts = (resolved.name,)
+    for part in parts:
+        if _UNSAFE_NAME.search(part):
+            raise InputError(f"{printable(str(folder), line=True)}: a folder name with a newline, a control "
+                             "character or bytes that are not UTF-8 cannot be built as a feature; rename it")
+
+
 def default_out(feature: Feature) -> Path:
     return Path(feature.feature.path) / "build"
 
@@ -81,10 +103,58 @@ def outputs(build: Build, targets: tuple[str, ...], state: dict[str, Any] | None
         for n in nodes:
             approve = f" --approve {r.shquote(n['id'])}" if n["approval"] else ""
             n["run_cmd"] = f"bash {r.shquote(run_sh)} --only {r.shquote(n['id'])}{approve}"
-        files["workflow.yml"] = r.render("workflow.yml.j2", **common, nodes=nodes, environment=APPROVAL_ENVIRONMENT,
-                                         list_cmd=f"bash {r.shquote(run_sh)} --list",
-                                         evidence=rel(build.out / "evidence", build.root))
+        context: dict[str, Any] = {"nodes": nodes, "environment": APPROVAL_ENVIRONMENT, "list_cmd": f"bash {r.shquote(run_sh)} --list",
+                   "evidence": rel(build.out / "evidence", build.root)}
+        files["workflow.yml"] = r.render("workflow.yml.j2", **common, **context)
+        _validate_workflow(files["workflow.yml"], common["feature_id"], **context)
     return files
+
+
+def _validate_workflow(text: str, feature_id: str, nodes: list[dict[str, Any]], environment: str, list_cmd: str,
+                       evidence: str) -> None:
+    """The rendered workflow, parsed, must be exactly the workflow meant: no name or title may add a
+    key (a top-level ``defaults:`` would replace the shell of every step) or change a value. The
+    template quotes everything that comes from the documents; this is the proof, on every build."""
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    from speckit.build.render import oneline
+
+    def text_of(value: str) -> str:
+        return oneline(value).replace("${{", "$ {{")
+
+    def checkout() -> dict[str, str]:
+        return {"uses": "actions/checkout@v4"}
+
+    jobs: dict[str, Any] = {}
+    if not nodes:
+        jobs["plan"] = {"name": "no steps", "runs-on": "ubuntu-latest", "steps": [checkout(), {"run": text_of(list_cmd)}]}
+    for n in nodes:
+        job: dict[str, Any] = {"name": text_of(f"{n['id']} {n['title']}"), "runs-on": "ubuntu-latest"}
+        if n["need_jobs"]:
+            job["needs"] = list(n["need_jobs"])
+        if n["approval"]:
+            job["environment"] = text_of(environment)
+        job["steps"] = [
+            checkout(),
+            {"name": text_of(f"run {n['id']}"), "run": text_of(n["run_cmd"]),
+             "env": {"SPECKIT_RUN_ID": "${{ github.run_id }}-${{ github.run_attempt }}",
+                     "SPECKIT_APPROVER": "${{ github.actor }}"}},
+            {"name": "evidence", "if": "always()", "uses": "actions/upload-artifact@v4",
+             "with": {"name": text_of(f"evidence-{n['job']}"), "path": text_of(evidence), "if-no-files-found": "ignore"}},
+        ]
+        jobs[n["job"]] = job
+    expected = {"name": text_of(f"speckit run: {feature_id}"), "on": {"workflow_dispatch": {}},
+                "permissions": {"contents": "read"}, "jobs": jobs}
+    try:
+        parsed = YAML(typ="safe", pure=True).load(StringIO(text))
+    except YAMLError as error:
+        raise InputError(f"workflow.yml: the rendered workflow is not valid YAML ({oneline(error)}); nothing written") from None
+    if parsed != expected:
+        raise InputError("workflow.yml: the rendered workflow does not hold exactly the expected keys and values "
+                         "(a name or title broke out of its quotes); nothing written")
 
 
 def _node_views(build: Build) -> list[dict[str, Any]]:

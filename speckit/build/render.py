@@ -38,9 +38,21 @@ def oneline(value: object) -> str:
 
 
 def comment(value: object) -> str:
-    """Text for a ``#`` comment line of a shell script or Makefile: one line, no trailing backslash
-    (make would continue the comment onto the next line)."""
-    return oneline(value).rstrip("\\")
+    """Text for a ``#`` comment line of a shell script, Makefile or YAML file: one line, control
+    characters shown as escapes (a newline in a folder name would end the comment and start code),
+    no trailing backslash (make would continue the comment onto the next line)."""
+    from speckit.report import printable
+
+    return printable(oneline(value), line=True).rstrip("\\")
+
+
+def shown(value: object) -> str:
+    """Document text or a name that a generated script only prints (a title in ``--list``, a
+    banner): one line, control characters shown as escapes, so an OSC 52 sequence in a title is
+    never sent to the terminal that runs the script."""
+    from speckit.report import printable
+
+    return printable(oneline(value), line=True)
 
 
 def shquote(value: object) -> str:
@@ -55,7 +67,13 @@ def makeword(value: object) -> str:
 def yamlq(value: object) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML). GitHub evaluates ``${{ ... }}``
     inside any string of a workflow, so document text is broken up there: it must never execute."""
-    return json.dumps(oneline(value).replace("${{", "$ {{"), ensure_ascii=False)
+    text = json.dumps(oneline(value).replace("${{", "$ {{"), ensure_ascii=False)
+    # JSON leaves DEL, C1 controls (NEL is a YAML line break), U+2028/9 and lone surrogates (a name
+    # that is not UTF-8) raw; YAML rejects or folds them. Its \\u escapes are YAML's too.
+    return _YAML_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+_YAML_RAW = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
 
 
 def md(value: object) -> str:
@@ -83,7 +101,7 @@ def environment() -> Any:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(shquote=shquote, comment=comment, makeword=makeword, yamlq=yamlq, md=md)
+    env.filters.update(shquote=shquote, comment=comment, shown=shown, makeword=makeword, yamlq=yamlq, md=md)
     return env
 
 

@@ -30,6 +30,7 @@ def prepare(feature_arg: str, out: Path | None, root: Path | None, config_path: 
     if root is not None and not root.is_dir():
         raise InputError(f"{root}: --root is not a folder")
     top = (root or repo_root(target.folder)).resolve()
+    build.refuse_unsafe_name(target.folder, top)
     try:
         return build.prepare(feature, top, out or build.default_out(feature))
     except CycleError as error:
@@ -175,6 +176,8 @@ def _report(result: Build, state: dict[str, Any] | None, fmt: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from speckit.report import printable
+
     table = Table(title=f"{result.feature.feature.id}: {len(result.items)} items", expand=False)
     for column in ("id", "kind", "check", "result", "detail"):
         table.add_column(column, overflow="fold")
@@ -182,8 +185,9 @@ def _report(result: Build, state: dict[str, Any] | None, fmt: str) -> None:
         r = results.get(item.id)
         status = r.get("status", "") if r else ""
         # Document text is data: Text() keeps rich from reading "[bold]" in a title as markup.
-        table.add_row(Text(item.id), item.kind, item.check.kind, Text(status or "-", style=STYLE.get(status, "dim")),
-                      Text(r.get("detail", "") if r else f"document: {item.state}"))
+        table.add_row(Text(printable(item.id, line=True)), item.kind, item.check.kind,
+                      Text(status or "-", style=STYLE.get(status, "dim")),
+                      Text(printable(r.get("detail", ""), line=True) if r else f"document: {item.state}"))
     console = Console(soft_wrap=False)
     console.print(table, highlight=False)
     if state:

@@ -12,6 +12,7 @@ from speckit.commands import config_option, load_config
 from speckit.discover import read
 from speckit.errors import InputError
 from speckit.model import Feature
+from speckit.report import printable
 
 
 def _load(feature: str, config_path: Path | None) -> tuple[Feature, Path]:
@@ -55,15 +56,15 @@ def graph_command(feature: str, fmt: str, why: str | None, config_path: Path | N
                                     "line": e.line} for e in edges], indent=2, ensure_ascii=False))
             return
         task = graph.tasks[graph.index[why]]
-        click.echo(f"{why} {task.title}  ({task.state}, {graph.phase_label(why) or 'no phase'})")
+        click.echo(printable(f"{why} {task.title}  ({task.state}, {graph.phase_label(why) or 'no phase'})", line=True))
         waits = [e for e in edges if e.after == why]
         feeds = [e for e in edges if e.after != why]
         click.echo(f"waits for ({len(waits)}):" if waits else "waits for nothing")
         for e in waits:
-            click.echo(f"  {e.before:10} [{e.kind}] {e.reason}")
+            click.echo(printable(f"  {e.before:10} [{e.kind}] {e.reason}", line=True))
         click.echo(f"needed by ({len(feeds)}):" if feeds else "needed by nothing")
         for e in feeds:
-            click.echo(f"  {e.after:10} [{e.kind}] {e.reason}")
+            click.echo(printable(f"  {e.after:10} [{e.kind}] {e.reason}", line=True))
         return
     if fmt == "mermaid":
         click.echo(render.mermaid(graph))
@@ -125,7 +126,7 @@ def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
             click.echo(f"ready now ({len(wave)} {'task' if len(wave) == 1 else 'tasks'}, may run in parallel):")
             for key in wave:
                 task = graph.tasks[graph.index[key]]
-                click.echo(f"  {key:8} {task.title}  ({path}:{task.line})")
+                click.echo(printable(f"  {key:8} {task.title}  ({path}:{task.line})", line=True))
         else:
             if n == 2:
                 click.echo("then:")

@@ -44,8 +44,11 @@ def run_command(feature: str, list_only: bool, dry_run: bool, start: str | None,
 
     build = prepare(feature, out, None, config_path)
     if list_only:
+        from speckit.report import printable
+
         for node in build.run.nodes:
-            click.echo(f"{node.id}\t{node.kind}\t{node.title}{' [approval]' if node.approval else ''}")
+            click.echo(f"{printable(node.id, line=True)}\t{node.kind}\t{printable(node.title, line=True)}"
+                       f"{' [approval]' if node.approval else ''}")
         return
     approvals = set(_ids(approve)) | set(_ids((os.environ.get("SPECKIT_APPROVE", ""),)))
     top = (root or repo_root(Path.cwd())).resolve()

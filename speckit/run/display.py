@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.text import Text
 
 from speckit.build.steps import Node
+from speckit.report import printable
 from speckit.run.runner import Display
 
 STATUS_STYLE = {"pass": "green", "approved": "green", "fail": "red"}
@@ -31,34 +32,34 @@ class LiveDisplay(Display):
 
     def step(self, node: Node) -> None:
         # Titles are document text: escape them so "[bold]" in a heading is shown, not applied.
-        self.titles[node.id] = _escape(f"{node.kind} {node.id}: {node.title}")
+        self.titles[node.id] = _escape(printable(f"{node.kind} {node.id}: {node.title}", line=True))
         self.tasks[node.id] = self.progress.add_task(self.titles[node.id], total=None)
 
     def output(self, node: Node, line: str) -> None:
         task = self.tasks.get(node.id)
         if task is not None and line.strip():
-            self.progress.update(task, description=f"{self.titles[node.id]}  [dim]{_escape(line.strip()[:60])}[/]")
+            self.progress.update(task, description=f"{self.titles[node.id]}  [dim]{_escape(printable(line.strip()[:60], line=True))}[/]")
 
     def done(self, node: Node, status: str, seconds: int) -> None:
         task = self.tasks.pop(node.id, None)
         if task is not None:
             self.progress.remove_task(task)
-        line = Text.assemble((f"{status:>8} ", STATUS_STYLE.get(status, "")), f"{node.kind} {node.id}: {node.title}",
+        line = Text.assemble((f"{status:>8} ", STATUS_STYLE.get(status, "")), printable(f"{node.kind} {node.id}: {node.title}", line=True),
                              (f"  {seconds}s", "dim"))
         self.progress.console.print(line, highlight=False)
         if self.overall is not None:
             self.progress.update(self.overall, advance=1)
 
     def message(self, text: str) -> None:
-        self.progress.console.print(Text(text.strip("\n")), highlight=False)
+        self.progress.console.print(Text(printable(text.strip("\n"))), highlight=False)
 
     def error(self, text: str) -> None:
-        self.progress.console.print(Text(text, style="red"), highlight=False)
+        self.progress.console.print(Text(printable(text), style="red"), highlight=False)
 
     def confirm(self, prompt: str) -> bool:
         self.progress.stop()
         try:
-            answer: Any = self.console.input(Text(prompt))
+            answer: Any = self.console.input(Text(printable(prompt, line=True)))
         except EOFError:
             answer = ""
         self.progress.start()

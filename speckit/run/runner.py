@@ -20,6 +20,7 @@ from pathlib import Path
 
 from speckit.build.steps import Node, RunPlan
 from speckit.errors import InputError
+from speckit.report import printable
 from speckit.run import evidence as ev
 
 WAITING = 75  # EX_TEMPFAIL: come back with an approval
@@ -39,22 +40,25 @@ class Options:
 
 
 class Display:
-    """What the user sees; the rich live display in display.py, plain lines otherwise."""
+    """What the user sees; the rich live display in display.py, plain lines otherwise. Banners,
+    messages and prompts carry document text (titles, commands in --dry-run): they go through
+    printable(), so an escape sequence in a title never reaches the terminal. A step's own output
+    is the command's, shown as it is (as run.sh's tee does)."""
 
     def start(self, total: int) -> None: ...
     def step(self, node: Node) -> None:
-        print(f"\n== {node.kind} {node.id}: {node.title}", flush=True)
+        print(f"\n== {node.kind} {printable(node.id, line=True)}: {printable(node.title, line=True)}", flush=True)
     def output(self, node: Node, line: str) -> None:
         sys.stdout.write(line)
         sys.stdout.flush()
     def done(self, node: Node, status: str, seconds: int) -> None: ...
     def message(self, text: str) -> None:
-        print(text, flush=True)
+        print(printable(text), flush=True)
     def error(self, text: str) -> None:
-        print(text, file=sys.stderr, flush=True)
+        print(printable(text), file=sys.stderr, flush=True)
     def confirm(self, prompt: str) -> bool:
         try:
-            return input(prompt).strip() in ("y", "Y", "yes", "YES")
+            return input(printable(prompt, line=True)).strip() in ("y", "Y", "yes", "YES")
         except EOFError:
             return False
     def stop(self) -> None: ...
