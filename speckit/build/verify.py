@@ -37,8 +37,11 @@ class Result:
 
 def evaluate(items: list[Item], run: RunPlan, root: Path, evidence: Path, approvals: dict[str, ev.Approval],
              log_dir: Path | None, timeout: float = 60.0,
-             progress: Callable[[Item, Result], None] | None = None) -> dict[str, Result]:
-    records = ev.all_records(evidence)
+             progress: Callable[[Item, Result], None] | None = None,
+             rejected: list[str] | None = None) -> dict[str, Result]:
+    """Each item's result. Only evidence this checkout's runs wrote counts (evidence.py); what was
+    not produced here, or is dated in the future, is named in ``rejected``."""
+    records = ev.all_records(evidence, rejected)
     approval_nodes = {n.id for n in run.nodes if n.approval}
     results: dict[str, Result] = {}
     for item in items:
@@ -152,14 +155,34 @@ def summarize(feature: Feature, items: list[Item], run: RunPlan, results: dict[s
     return values
 
 
-def load_state(out: Path) -> dict[str, Any] | None:
-    """The last verification (``<out>/checklist-state.json``), or None. The file can be edited by
-    hand: ``results`` and ``approvals`` come back as objects of objects, anything else dropped."""
+def seal_state(out: Path, state: dict[str, Any]) -> str:
+    """The state file's text, with ``mac``: the HMAC of the rest under the checkout's secret
+    (evidence.py), so a checklist-state.json committed in a pull request is not read as verified."""
+    body = {k: v for k, v in state.items() if k != "mac"}
+    secret = ev.key(out, create=True)
+    assert secret is not None, "a secret speckit did not make"
+    body["mac"] = ev.mac(secret, "state", json.dumps(body, sort_keys=True, ensure_ascii=False))
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def load_state(out: Path, rejected: list[str] | None = None) -> dict[str, Any] | None:
+    """The last verification (``<out>/checklist-state.json``), or None: also when this checkout
+    did not write it (no valid ``mac``; named in ``rejected``). A hand edit breaks the mac too, and a
+    wrong shape is read as far as it goes: ``results`` and ``approvals`` come back as objects of
+    objects, anything else dropped."""
+    path = out / STATE_FILE
     try:
-        data = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict):
+        return None
+    given = data.pop("mac", None)
+    secret = ev.key(out)
+    if not (isinstance(given, str) and secret is not None
+            and ev.valid(secret, given, "state", json.dumps(data, sort_keys=True, ensure_ascii=False))):
+        if rejected is not None:
+            rejected.append(f"{path}: not produced here (or edited since): not counted")
         return None
     for key in ("results", "approvals"):
         entries = data.get(key)

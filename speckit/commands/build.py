@@ -63,7 +63,9 @@ def build_command(feature: str, out: Path | None, targets: tuple[str, ...], chec
 
     result = prepare(feature, out, root, config_path)
     chosen = tuple(b.TARGETS) if "all" in targets else (targets or b.DEFAULT_TARGETS)
-    files = b.outputs(result, chosen, load_state(result.out))
+    rejected: list[str] = []
+    files = b.outputs(result, chosen, load_state(result.out, rejected))
+    _notes(rejected)
     for note in result.run.notes:
         click.echo(f"speckit: note: {note}", err=True)
     if check:
@@ -98,7 +100,9 @@ def checklist_command(feature: str, out: Path | None, verify: bool, approve: tup
     result = prepare(feature, out, root, config_path)
     if approve and not verify:
         raise InputError("--approve records an approval during --verify; add --verify")
-    state = _verify(result, approve, timeout, force) if verify else load_state(result.out)
+    rejected: list[str] = []
+    state = _verify(result, approve, timeout, force) if verify else load_state(result.out, rejected)
+    _notes(rejected)
     _report(result, state, fmt)
     results = (state or {}).get("results") or {}
     if verify and any(r.get("status") == "fail" for r in results.values()):
@@ -107,7 +111,6 @@ def checklist_command(feature: str, out: Path | None, verify: bool, approve: tup
 
 def _verify(result: Build, approve: tuple[str, ...], timeout: float, force: bool) -> dict[str, Any]:
     import getpass
-    import json
     import os
     from dataclasses import asdict
     from datetime import datetime, timezone
@@ -118,6 +121,7 @@ def _verify(result: Build, approve: tuple[str, ...], timeout: float, force: bool
     from speckit import build as b
     from speckit.build import verify as v
     from speckit.fsutil import write_atomic
+    from speckit.report import printable
     from speckit.run import evidence as ev
 
     approvable = {n.id for n in result.run.nodes if n.approval}
@@ -125,32 +129,42 @@ def _verify(result: Build, approve: tuple[str, ...], timeout: float, force: bool
         if gate not in approvable:
             raise InputError(f"--approve {gate}: not a human gate or step of this feature "
                              f"(those are: {', '.join(sorted(approvable)) or 'none'})")
-    previous = v.load_state(result.out) or {}
-    stored: dict[str, Any] = dict(previous.get("approvals") or {})
     who = os.environ.get("SPECKIT_APPROVER") or getpass.getuser()
-    for gate in approve:
-        stored[gate] = {"who": who, "when": ev.now(), "how": "speckit checklist --approve"}
     evidence = result.out / "evidence"
-    approvals = ev.approvals(evidence)
-    for gate, a in stored.items():
-        if gate not in approvals or a.get("when", "") >= approvals[gate].when:
-            approvals[gate] = ev.Approval(gate, a.get("who", ""), a.get("when", ""), a.get("how", ""))
     log_dir = evidence / ("verify-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"))
+    # An approval given here is evidence like a run's: a signed line of log_dir/approvals.tsv, with
+    # who, when and the verification that asked (evidence.py). The state file is never read back
+    # as approvals: it sits in the work tree.
+    for gate in dict.fromkeys(approve):
+        ev.approve(log_dir, gate, who, "speckit checklist --approve")
+    rejected: list[str] = []
+    approvals = ev.approvals(evidence, rejected)
     console = Console(stderr=True)
     with Progress(TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   console=console, transient=True) as progress:
         task = progress.add_task("", total=len(result.items))
         results = v.evaluate(result.items, result.run, result.root, evidence, approvals, log_dir, timeout,
-                             progress=lambda item, _: progress.update(task, advance=1, description=item.id))
+                             progress=lambda item, _: progress.update(task, advance=1, description=item.id),
+                             rejected=rejected)
+    for note in rejected:
+        click.echo(printable(f"speckit: note: {note}"), err=True)
     state: dict[str, Any] = {
         "version": 1, "verified": ev.now(), "root": str(result.root), "evidence": str(log_dir),
         "results": {k: {key: val for key, val in asdict(r).items() if val} for k, r in results.items()},
-        "approvals": stored,
+        "approvals": {a.gate: {"who": a.who, "when": a.when, "how": a.how, "run": a.run_id} for a in approvals.values()},
+        "not_counted": rejected,
         "summary": v.summarize(result.feature, result.items, result.run, results),
     }
-    write_atomic(result.out / v.STATE_FILE, json.dumps(state, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(result.out / v.STATE_FILE, v.seal_state(result.out, state))
     b.write(result.out, b.outputs(result, ("checklist",), state), force=force)
     return state
+
+
+def _notes(rejected: list[str]) -> None:
+    from speckit.report import printable
+
+    for note in rejected:
+        click.echo(printable(f"speckit: note: {note}"), err=True)
 
 
 STYLE = {"pass": "green", "fail": "red", "pending": "yellow", "waiting": "magenta", "manual": "dim"}

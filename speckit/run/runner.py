@@ -103,7 +103,10 @@ def run(plan: RunPlan, opts: Options, display: Display | None = None,
         except OSError as error:
             raise InputError(f"{run_dir}: cannot write evidence there ({error.strerror or error})") from None
     display.message(f"run {run_id} from {opts.root}")
-    done = {s for s, r in ev.records(run_dir).items() if r.status in ev.PASSED} if opts.resume else set()
+    rejected: list[str] = []
+    done = {s for s, r in ev.records(run_dir, rejected).items() if r.status in ev.PASSED} if opts.resume else set()
+    for note in rejected:
+        display.error(f"speckit: note: {note}")
     todo = [n for n in selection(plan, opts) if n.id not in done]
     for node in selection(plan, opts):
         if node.id in done:

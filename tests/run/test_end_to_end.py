@@ -94,7 +94,7 @@ def evidence(root: Path) -> Path:
 
 def summary(root: Path) -> list[tuple[str, str, str]]:
     lines = (evidence(root) / "summary.tsv").read_text().splitlines()
-    assert lines[0] == "step\tkind\tstatus\texit\tstarted\tseconds"
+    assert lines[0] == "step\tkind\tstatus\texit\tstarted\tseconds\tmac"
     return [tuple(line.split("\t")[:4][i] for i in (0, 2, 3)) for line in lines[1:]]  # type: ignore[misc]
 
 
@@ -125,9 +125,10 @@ def test_fail_stop_fix_resume(root: Path, runner: Runner) -> None:
                              ("1.3", "pass", "0"), ("release-gate-hitl-required", "waiting", "75"),
                              ("release-gate-hitl-required", "approved", "0"), ("release", "pass", "0")]
     approvals = (evidence(root) / "approvals.tsv").read_text().splitlines()
-    assert approvals[0] == "gate\twho\twhen\thow"
-    gate, who, when, how = approvals[1].split("\t")
+    assert approvals[0] == "gate\twho\twhen\thow\trun\tmac"
+    gate, who, when, how, run_id, mac = approvals[1].split("\t")
     assert (gate, who, how) == ("release-gate-hitl-required", "rm@example.com", "option") and when.endswith("Z")
+    assert run_id == evidence(root).name and len(mac) == 64  # the run that asked; signed (tests/hostile/test_evidence.py)
 
 
 @RUNNERS
