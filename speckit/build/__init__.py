@@ -263,9 +263,10 @@ def stale(out: Path, files: dict[str, str]) -> list[str]:
     return out_of_date
 
 
-def write(out: Path, files: dict[str, str], force: bool = False) -> list[str]:
+def write(out: Path, files: dict[str, str], force: bool = False, backups: list[Path] | None = None) -> list[str]:
     """Write the outputs atomically; refuse (before writing any) when one was edited by hand or was
-    not written by speckit, unless ``force`` (then a ``.bak`` copy is kept). Returns the names written."""
+    not written by speckit, unless ``force`` (then a backup is kept under a name that did not
+    exist, added to ``backups``). Returns the names written."""
     from speckit.build.render import intact
     from speckit.fsutil import write_atomic, write_new
 
@@ -296,7 +297,9 @@ def write(out: Path, files: dict[str, str], force: bool = False) -> list[str]:
             continue
         try:
             if name in guarded:
-                write_new(path, text, force=True, mode=mode)
+                backup = write_new(path, text, force=True, mode=mode)
+                if backup is not None and backups is not None:
+                    backups.append(backup)
             else:
                 write_atomic(path, text, mode)
         except OSError as error:  # --out under a file, a read-only folder: bad usage, not a crash

@@ -76,9 +76,12 @@ def build_command(feature: str, out: Path | None, targets: tuple[str, ...], chec
             raise click.exceptions.Exit(1)
         click.echo(f"{result.out}: up to date ({len(files)} files)")
         return
-    written = b.write(result.out, files, force=force)
+    backups: list[Path] = []
+    written = b.write(result.out, files, force=force, backups=backups)
     for name in files:
         click.echo(f"{'wrote' if name in written else 'unchanged'} {result.out / name}")
+    for backup in backups:
+        click.echo(f"kept the old file as {backup}")
 
 
 @click.command("checklist")

@@ -148,6 +148,37 @@ def _entry(graph: object, key: str) -> dict[str, object]:
 
 
 _CHECKBOX = re.compile(rb"^((?:\xef\xbb\xbf)?(?:[ \t]*>)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[([ ~xX])\]")
+# The parser's line split (speckit.parse.blocks.normalize): CRLF, then a lone CR, then LF. done must
+# count lines the same way, or a lone CR makes it tick the task after the one it was asked for.
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def _lines(data: bytes) -> list[tuple[bytes, bytes]]:
+    """``data`` as (line, its line end) pairs, split exactly where the parser splits."""
+    out: list[tuple[bytes, bytes]] = []
+    pos = 0
+    for match in _LINE_END.finditer(data):
+        out.append((data[pos:match.start()], match.group(0)))
+        pos = match.end()
+    out.append((data[pos:], b""))
+    return out
+
+
+def _target(path: Path) -> Path:
+    """The file to rewrite: ``path``, or the file a symbolic link points to when that file is inside
+    the repository (replacing the link with a copy would leave the real file unticked)."""
+    from speckit.config import repo_root
+
+    if not path.is_symlink():
+        return path
+    real = path.resolve()
+    top = repo_root(path.absolute().parent)
+    try:
+        real.relative_to(top)
+    except ValueError:
+        raise InputError(f"{path}: a symbolic link to {real}, outside the repository {top}; "
+                         "speckit done edits files inside it only") from None
+    return real
 
 
 @click.command("done")
@@ -157,21 +188,32 @@ _CHECKBOX = re.compile(rb"^((?:\xef\xbb\xbf)?(?:[ \t]*>)*[ \t]*(?:[-*+]|\d{1,9}[
 def done_command(feature: str, tasks: tuple[str, ...], config_path: Path | None) -> None:
     """Tick TASKS in FEATURE's tasks.md in place ('- [ ]' becomes '- [X]'); nothing else in the
     file changes, byte for byte."""
+    import hashlib
+
     from speckit.fsutil import write_atomic
 
     model, path = _load(feature, config_path)
+    target = _target(path)
+    data = target.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{path}: is UTF-16; speckit done edits UTF-8 files only")
+    # The model was parsed from the file as it was a moment ago: if a teammate's save landed since,
+    # its line numbers belong to other bytes. So the task lines come from parsing exactly the bytes
+    # read here, and the file must still hold those bytes just before it is replaced.
+    from speckit.parse import build_feature, decode_text, feature_ref
+
+    before = hashlib.sha256(data).digest()
+    model = build_feature(feature_ref(path.parent), [(path, "tasks")], texts={path: decode_text(data, str(path))})
     by_id: dict[str, list[int]] = {}
     for task in model.tasks:
         if task.id:
             by_id.setdefault(task.id, []).append(task.line)
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{path}: is UTF-16; speckit done edits UTF-8 files only")
-    lines = data.split(b"\n")
-    mark = b"x" if re.search(rb"^\s*[-*+] \[x\]", data, re.M) and not re.search(rb"^\s*[-*+] \[X\]", data, re.M) else b"X"
+    lines = _lines(data)
+    boxes = {m.group(2) for m in (_CHECKBOX.match(line) for line, _ in lines) if m}
+    mark = b"x" if b"x" in boxes and b"X" not in boxes else b"X"  # the file's own spelling
     unknown = [t for t in tasks if t not in by_id]
     if unknown:
-        raise InputError(f"{path}: no task {', '.join(unknown)}")
+        raise InputError(f"{path}: no task {', '.join(printable(t, line=True) for t in unknown)}")
     ticked: list[str] = []
     already: list[str] = []
     for task_id in dict.fromkeys(tasks):
@@ -179,17 +221,25 @@ def done_command(feature: str, tasks: tuple[str, ...], config_path: Path | None)
         if len(places) > 1:
             raise InputError(f"{path}: task id {task_id} is used on lines {', '.join(map(str, places))}; renumber first")
         number = places[0]
-        line = lines[number - 1]
+        if not 1 <= number <= len(lines):
+            raise InputError(f"{path}:{number}: task {task_id} is not on that line of the file as read; run again")
+        line, end = lines[number - 1]
         match = _CHECKBOX.match(line)
         if match is None:
             raise InputError(f"{path}:{number}: task {task_id} has no checkbox to tick (a table row? edit its status)")
+        if not re.search(rb"(?<![A-Za-z0-9_-])" + re.escape(task_id.encode()) + rb"(?![A-Za-z0-9_])", line):
+            raise InputError(f"{path}:{number}: task {task_id} is not on that line of the file as read; run again")
         if match.group(2) in (b"x", b"X"):
             already.append(task_id)
             continue
-        lines[number - 1] = line[: match.start(2)] + mark + line[match.end(2):]
+        lines[number - 1] = (line[: match.start(2)] + mark + line[match.end(2):], end)
         ticked.append(task_id)
     if ticked:
-        write_atomic(path, b"\n".join(lines))
+        if hashlib.sha256(target.read_bytes()).digest() != before:
+            raise InputError(f"{path}: changed while speckit done was editing it (another save?); nothing written, "
+                             "run it again")
+        write_atomic(target, b"".join(line + end for line, end in lines))
         click.echo(f"ticked {', '.join(ticked)} in {path}")
     if already:
         click.echo(f"already done: {', '.join(already)}")
+
