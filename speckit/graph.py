@@ -26,6 +26,7 @@ the commit-hook path. ``to_networkx()`` hands the graph to networkx for anything
 from __future__ import annotations
 
 import gc
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
 
 EdgeKind = Literal["explicit", "phase", "story"]
 CLOSED_STATES = ("done", "struck")
+OUT_OF_SCOPE = re.compile(r"out[- ]of[- ]scope|\bdeferred\b|won'?t do|\bpostponed\b|対象外|延期|范围外|暂缓|hors (?:du )?p[ée]rim[èe]tre",
+                          re.I)
+"""A task or phase that says it will not be done now: never listed as ready."""
 """States that satisfy a dependency: done, or struck out (dropped work waits for nothing)."""
 
 
@@ -512,7 +516,27 @@ class TaskGraph:
         closed = [t.state in CLOSED_STATES for t in self.tasks] + [False] * (len(succ) - n)
         weight = [0 if closed[i] else 1 for i in range(n)] + [0] * (len(succ) - n)
         level = self._levels(weight, reset=closed)
-        return self._group(level, [i for i in self._placed_tasks() if not closed[i]])
+        # Never offered as work: a reverted ([~]) or out-of-scope task, and every task that waits
+        # (directly or not) on a cycle, since none of those can ever start (#11).
+        waiting = self._downstream(self._on_cycle)
+        phases = {p.key: p.label for p in self._phases}
+        return self._group(level, [i for i in self._placed_tasks() if not closed[i] and i not in waiting
+                                   and self.tasks[i].state != "partial"
+                                   and not OUT_OF_SCOPE.search(f"{self.tasks[i].text} {phases.get(self.tasks[i].phase or '', '')}")])
+
+    def _downstream(self, start: set[int]) -> set[int]:
+        """Task positions reachable from ``start`` through explicit and implied edges, not ``start``."""
+        if not start:
+            return set()
+        succ, n = self._combined
+        seen = set(start)
+        stack = list(start)
+        while stack:
+            for w in succ[stack.pop()]:
+                if w not in seen:
+                    seen.add(w)
+                    stack.append(w)
+        return {i for i in seen - start if i < n}
 
     @_collector_paused
     def critical_path(self) -> list[str]:
@@ -613,8 +637,14 @@ class TaskGraph:
     def explicit(self) -> list[Edge]:
         """The explicit edges, in tasks.md order of the waiting task."""
         nodes, tasks, path = self.nodes, self.tasks, self.path
-        return [Edge(nodes[j], nodes[i], "explicit", f"{nodes[i]} depends on {nodes[j]} ({path}:{tasks[i].line})",
-                     tasks[i].line) for j, i in self.pairs]
+        out: list[Edge] = []
+        for j, i in self.pairs:
+            # The line the dependency was read on (a sub-bullet, a Dependencies section), not
+            # always the task's own line: 'graph --why' cites where to edit (#11).
+            lines = tasks[i].dependency_lines
+            line = lines.get(tasks[j].id or "", tasks[i].line) if lines else tasks[i].line
+            out.append(Edge(nodes[j], nodes[i], "explicit", f"{nodes[i]} depends on {nodes[j]} ({path}:{line})", line))
+        return out
 
     @cached_property
     @_collector_paused

@@ -22,10 +22,12 @@ from speckit.model import Diagnostic, Feature
 if TYPE_CHECKING:
     from speckit.cache import Cache
 
-__all__ = ["RULES", "INVEST_RULES", "Rule", "check_feature", "check_features", "check_target", "validate_config"]
+__all__ = ["BUG", "RULES", "INVEST_RULES", "Rule", "check_feature", "check_features", "check_target", "validate_config"]
 
 UNREADABLE = "input/unreadable"
 """Rule id of the diagnostic that stands for a feature that could not be read (exit code 2)."""
+BUG = "internal/bug"
+"""Rule id of the diagnostic that stands for a feature speckit failed on (a bug: exit code 3)."""
 
 _IGNORE = re.compile(r"<!--\s*speckit-ignore\b([^>]*?)-->")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -82,6 +84,12 @@ def repo_root_for(folder: Path, config: Config) -> Path:
     for candidate in (start, *start.parents):
         if (candidate / ".git").exists():
             return candidate
+    # No git: the folder that holds the feature's specs root ("specs" above the feature), never
+    # the directory speckit happens to run in (#11).
+    name = Path(config.specs_root).name or "specs"
+    for candidate in start.parents:
+        if candidate.name == name:
+            return candidate.parent
     return config.specs_path.parent
 
 
@@ -181,11 +189,27 @@ def check_features(targets: Iterable[Target], config: Config, repo_root: Path | 
             path = str(target.document or target.folder)
             yield target, None, [Diagnostic(rule=UNREADABLE, severity="error", message=str(error), path=path)]
             continue
+        except (RecursionError, Exception) as error:  # a bug in speckit: it must not hide the other features (#11)
+            if debug_enabled():
+                raise
+            path = str(target.document or target.folder)
+            message = (f"speckit failed on this feature: {type(error).__name__}: {error} (a bug: please report it; "
+                       "'speckit --debug check PATH' shows the traceback)")
+            yield target, None, [Diagnostic(rule=BUG, severity="error", message=message, path=path)]
+            continue
         cross = list(_duplicate_number(feature, numbers))
         if cross:
             found = sorted(found + finish(cross, config),
                            key=lambda d: (d.path, d.line, d.column, _SEVERITY_ORDER[d.severity], d.rule))
         yield target, feature, found
+
+
+def debug_enabled() -> bool:
+    """``speckit --debug`` (or SPECKIT_DEBUG=1): let a bug raise, for its traceback."""
+    import os
+    import sys
+
+    return "--debug" in sys.argv or os.environ.get("SPECKIT_DEBUG") == "1"
 
 
 def _duplicate_number(feature: Feature, numbers: dict[tuple[Path, str], str]) -> Iterator[Diagnostic]:

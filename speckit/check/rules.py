@@ -163,12 +163,26 @@ RULES: dict[str, Rule] = _rules(
     Rule(id="trace/uncovered-requirement", severity="warning",
          summary="A requirement or success criterion that no task references.",
          explain="Every FR/NFR/SC id of spec.md should be named by at least one task of tasks.md, "
-                 "e.g. '(FR-001, SC-002)'. Checked only when the feature has a tasks.md.",
+                 "e.g. '(FR-001, SC-002)', a range ('FR-001 through FR-004', 'FR-001–FR-004') or a "
+                 "phase's heading or purpose line ('this phase satisfies FR-003'). Checked only when "
+                 "the feature has a tasks.md that cites ids of that kind at all (else "
+                 "trace/coverage-untraceable). Struck requirements (~~**FR-004**~~) need no task.",
          example="- **FR-009**: System MUST export reminders as CSV   # no task names FR-009",
          fix="Reference the id from the task that implements or measures it, or add such a task."),
+    Rule(id="trace/coverage-untraceable", severity="info",
+         summary="tasks.md cites no requirement (or no success-criterion) ids, so coverage cannot be traced.",
+         explain="Spec Kit's tasks template labels tasks with stories ([US1]) rather than FR ids, and "
+                 "most real tasks.md files never cite one. Per-requirement coverage "
+                 "(trace/uncovered-requirement) is checked only for a kind of id (requirements, success "
+                 "criteria) that some task or phase of tasks.md cites; otherwise this one line says so.",
+         example="- [ ] T010 [US1] Create the reminder model   # no task names any FR-xxx",
+         fix="Cite the requirement ids in the tasks that implement them, e.g. '(FR-001, FR-002)', "
+             "or in a phase's purpose line."),
     Rule(id="trace/unknown-ref", severity="error",
-         summary="A task references a requirement id that the spec does not define.",
-         explain="Checked when the feature has a spec.md.",
+         summary="A task references a requirement id that spec.md does not mention anywhere.",
+         explain="Checked when the feature has a spec.md. An id written anywhere in spec.md's text is "
+                 "never reported here, even when speckit cannot read its definition (that is "
+                 "parse/unread-definition, at the definition's line).",
          example="- [ ] T012 Implement export (FR-019)   # spec.md stops at FR-009",
          fix="Correct the id, or define the requirement in spec.md."),
     Rule(id="trace/unknown-story", severity="error",
@@ -210,6 +224,20 @@ RULES: dict[str, Rule] = _rules(
                  "could not be expanded.",
          example="- [ ] T008 Deploy (depends on the build)",
          fix="Name the tasks by id: '(depends on T006, T007)'."),
+    Rule(id="parse/unread-definition", severity="warning",
+         summary="A task cites an id that spec.md writes in a shape speckit does not read as a definition.",
+         explain="The id starts a line of spec.md (a list item, heading or table row) but not in any "
+                 "definition shape speckit knows, so it has no requirement to trace to. The reference "
+                 "itself is not broken: this is a reading gap, reported where the definition is.",
+         example="* FR-009 — exports reminders   (a shape speckit does not read)",
+         fix="Write it as '- **FR-009**: ...' (or report the shape to speckit)."),
+    Rule(id="parse/rendered-copy", severity="warning",
+         summary="A document is a copy of a rendered page: its Markdown was rebuilt line by line.",
+         explain="Headings became numbered lines, tables lost their separator rows and code fences "
+                 "are gone. speckit rebuilds headings and tables to read the document, but code "
+                 "blocks cannot be recovered, so plan steps have no commands.",
+         example="3.3.3 Phase 3.5 Consumer E2E Deploy (CRITICAL) β",
+         fix="Run 'speckit import FILE -o plan.md' and review the Markdown it writes."),
     Rule(id="parse/story-priority", severity="warning",
          summary="A user story heading has no priority.",
          explain="Spec Kit's template writes '(Priority: P1)' in every story heading.",

@@ -53,7 +53,7 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
             state = rule.severity if rule.enabled else f"off ({rule.severity} when on)"
             click.echo(f"{rule.id:32} {state:24} {rule.summary}")
         return 0
-    from speckit.check import UNREADABLE, check_features
+    from speckit.check import BUG, UNREADABLE, check_features
     from speckit.discover import features
     from speckit.report.diagnostics import Report
 
@@ -67,12 +67,16 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
     found = []
     checked: list[str] = []
     unreadable = 0
+    bugs = 0
     from speckit.cache import Cache
 
     cache = Cache.open(config)  # None when turned off (config 'cache: false', SPECKIT_CACHE=0)
     for target, feature, diagnostics in check_features(targets, config, cache=cache):
         if feature is None:
-            unreadable += 1
+            if any(d.rule == BUG for d in diagnostics):
+                bugs += 1
+            else:
+                unreadable += 1
             for d in diagnostics:
                 click.echo(f"speckit: error: {d.message}", err=True)
             if fmt != "text":
@@ -85,7 +89,7 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
     if write_baseline is not None:
         from speckit.check import baseline as baselines
 
-        count = baselines.write(write_baseline, [d for d in found if d.rule != UNREADABLE], force=force)
+        count = baselines.write(write_baseline, [d for d in found if d.rule not in (UNREADABLE, BUG)], force=force)
         click.echo(f"wrote {count} findings to {write_baseline}", err=True)
         return 2 if unreadable else 0
     hidden = 0
@@ -95,6 +99,9 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
         found, hidden = baselines.apply(found, known)
     report = Report(diagnostics=found, features=checked, strict=strict, baselined=hidden, unreadable=unreadable)
     _emit(_render(report, fmt, output is None), output)
+    if bugs:
+        click.echo(f"speckit: internal error: {bugs} feature(s) hit a bug; the others were checked", err=True)
+        return 3
     if unreadable:
         return 2
     return 1 if report.failed else 0

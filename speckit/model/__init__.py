@@ -154,6 +154,7 @@ class Story(Located):
 class Requirement(Located):
     id: str
     text: str
+    dropped: bool = described("struck out (~~**FR-004**: ...~~): kept, but needs no task", default=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -180,6 +181,10 @@ class Spec(Document):
     assumptions: list[Paragraph] = field(default_factory=list)
     clarifications: list[Clarification] = field(default_factory=list)
     checklist: list[CheckItem] = described("checkbox items, e.g. the older template's Review & Acceptance Checklist", default_factory=list)
+    mentions: dict[str, int] = described("every requirement-like id written in spec.md -> the first line it is on",
+                                         default_factory=dict)
+    unread_definitions: dict[str, int] = described(
+        "ids that start a line as a definition would, in a shape not read as one -> that line", default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -265,6 +270,12 @@ class Task(Located):
     refs: list[str] = described("requirement and success-criterion ids referenced", default_factory=list)
     files: list[str] = field(default_factory=list)
     depends_on: list[str] = described("explicit dependencies, as task ids", default_factory=list)
+    dependency_lines: dict[str, int] = described(
+        "line where a dependency was read, when not the task's own line (a sub-bullet, a dependencies section)",
+        default_factory=dict)
+    order_hints: list[str] = described(
+        "tasks a suggested order puts before this one ('MVP scope: T001 → T002', a Verify note): never a "
+        "constraint, cycle or wave", default_factory=list)
     phase: str | None = described("number of the tasks.md phase that holds it", default=None)
     commands: list[Code] = field(default_factory=list)
     owner: str | None = described("the Owner cell of a task written as a table row", default=None)
@@ -284,6 +295,7 @@ class Phase(Located):
     priority: str | None = None
     mvp: bool = False
     checkpoint: str | None = None
+    refs: list[str] = described("requirement ids the phase cites in its heading or its own text", default_factory=list)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -149,9 +149,10 @@ class Parsed:
 
 
 def slugify(text: str) -> str:
-    """GitHub-style heading anchor: lower case, punctuation dropped, spaces to hyphens."""
+    """Heading anchor as MkDocs writes it: lower case, punctuation dropped, each run of spaces and
+    hyphens one hyphen ("E3 — Full Check" -> "e3-full-check", not "e3--full-check")."""
     text = re.sub(r"[^\w\- ]", "", text.lower(), flags=re.UNICODE)
-    return re.sub(r"\s", "-", text.strip())
+    return re.sub(r"[\s-]+", "-", text.strip()).strip("-")
 
 
 def normalize(text: str) -> str:

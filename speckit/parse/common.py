@@ -10,17 +10,24 @@ from speckit.model import Diagnostic, Heading, Marker, Paragraph
 from speckit.parse.blocks import Item, ListBlock, Para, Parsed, Quote, Section, strip_comments
 
 META = re.compile(r"^\s*(?:\*\*|__)([^*_\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*(.*)$")
-NEEDS_CLARIFICATION = re.compile(r"\[NEEDS CLARIFICATION(?:\s*[:：]\s*([^\]\n]*))?\]", re.I)
+# Bounded: a line repeating "[NEEDS CLARIFICATION: " without "]" was quadratic (#16).
+NEEDS_CLARIFICATION = re.compile(r"\[NEEDS CLARIFICATION(?:\s{0,5}[:：]\s{0,5}([^\]\n]{0,1000}))?\]", re.I)
+_RESOLVED_BEFORE = re.compile(r"(?:\b(?:no|zero|none|without|any|all|resolve[sd]?|remove[sd]?|left|remaining)|残|なし|無し|没有|无|aucun)"
+                              r"[\s*_`\"'“”]{0,3}$", re.I)
+_RESOLVED_AFTER = re.compile(r"^[\s*_`\"'“”]{0,3}(?:markers?|tags?|items?|placeholders?|マーカー|标记)?\s*"
+                             r"(?:remain|left|resolved|removed|answered|found|present|exist|are\s+(?:gone|resolved|left)|"
+                             r"were|have\s+been|が(?:ない|残|な)|は(?:ない|残|な)|已|全部)", re.I)
+_TICKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]")
 LEFTOVER_PATTERNS = (
     r"\[(?:DATE|FEATURE NAME|FEATURE|PROJECT_NAME|PROJECT NAME|###-feature-name|BRANCH|link)\]",
-    r"\[(?:e\.g\.|eg\.|for example|if applicable)[^\]\n]*\]",
+    r"\[(?:e\.g\.|eg\.|for example|if applicable)[^\]\n]{0,300}\]",
     r"\$ARGUMENTS",
     r"(?<![\w-])T?XXX(?![\w-])",
     r"ACTION REQUIRED",
-    r"\[(?:Brief Title|Describe[^\]\n]*|Entity \d[^\]\n]*|Boundary condition[^\]\n]*|"
-    r"Error scenario[^\]\n]*|specific capability[^\]\n]*|key capability[^\]\n]*|"
-    r"Measurable metric[^\]\n]*|initial state|action|expected outcome|"
-    r"What the entity represents[^\]\n]*|Explain the value[^\]\n]*|REMOVE IF UNUSED[^\]\n]*)\]",
+    r"\[(?:Brief Title|Describe[^\]\n]{0,300}|Entity \d[^\]\n]{0,300}|Boundary condition[^\]\n]{0,300}|"
+    r"Error scenario[^\]\n]{0,300}|specific capability[^\]\n]{0,300}|key capability[^\]\n]{0,300}|"
+    r"Measurable metric[^\]\n]{0,300}|initial state|action|expected outcome|"
+    r"What the entity represents[^\]\n]{0,300}|Explain the value[^\]\n]{0,300}|REMOVE IF UNUSED[^\]\n]{0,300})\]",
 )
 LEFTOVER = re.compile("|".join(f"(?:{p})" for p in LEFTOVER_PATTERNS))
 TITLE_PREFIX = re.compile(
@@ -50,10 +57,24 @@ def metadata(text: str) -> Iterator[tuple[str, str]]:
                 yield match.group(1).strip(), match.group(2).strip().rstrip("\\").strip()
 
 
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).){1,2000}?\1")
+_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
+
+
 def clean(text: str) -> str:
-    """Inline source -> readable text: comments, emphasis markers and hard breaks removed."""
+    """Inline source -> readable text: comments, emphasis markers and hard breaks removed. Code
+    spans keep their text (`src/core/__tests__/x.test.ts`, `__init__.py`)."""
     text = strip_comments(text)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    if "`" in text and ("__" in text or "**" in text):
+        pieces: list[str] = []
+        pos = 0
+        for span in _CODE_SPAN.finditer(text):
+            pieces.append(_STRONG.sub(r"\2", text[pos : span.start()]))
+            pieces.append(span.group(0))
+            pos = span.end()
+        text = "".join(pieces) + _STRONG.sub(r"\2", text[pos:])
+    else:
+        text = _STRONG.sub(r"\2", text)
     return re.sub(r"[ \t]*\\?\n[ \t]*", " ", text).strip()
 
 
@@ -121,8 +142,10 @@ def markers(
             continue
         in_comment = number in parsed.comment_lines
         story = _story_at(stories, number)
-        if not in_comment:
+        if not in_comment and not _TICKED.match(line):
             for match in NEEDS_CLARIFICATION.finditer(line):
+                if not _open_marker(line, match):
+                    continue
                 out.append(
                     Marker(
                         line=number, end_line=number, kind="clarification", column=match.start() + 1,
@@ -137,6 +160,17 @@ def markers(
                        text=match.group(0), story=story)
             )
     return out
+
+
+def _open_marker(line: str, match: re.Match[str]) -> bool:
+    """An open question, not a quotation of the marker: not inside inline code, and not a bare
+    marker in a sentence that says none remain ("No [NEEDS CLARIFICATION] markers remain", the
+    line Spec Kit's checklist template writes into every feature)."""
+    if line.count("`", 0, match.start()) % 2 == 1:
+        return False
+    if match.group(1) and match.group(1).strip():
+        return True
+    return not (_RESOLVED_BEFORE.search(line, 0, match.start()) or _RESOLVED_AFTER.match(line, match.end()))
 
 
 def _story_at(stories: list[tuple[str, int, int]] | None, line: int) -> str | None:

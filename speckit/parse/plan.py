@@ -32,7 +32,10 @@ from speckit.parse import blocks as b
 from speckit.parse.common import clean, diag, document_fields, metadata, paragraphs
 
 SHELL = frozenset({"bash", "sh", "shell", "console", "zsh", "shell-session", "shellsession"})
-PHASE = re.compile(r"^(?:Phase|フェーズ|阶段|Fase|Étape)\s*(\d+(?:\.\d+)*[a-z]?)\b\s*[:：\-–—.]?\s*(.*)$", re.I)
+# Numbered (Phase 3.5, Phase 2a) and lettered (Phase U, Phase FIN, Phase X: Misc) phases.
+PHASE = re.compile(
+    r"^(?i:Phase|フェーズ|阶段|段階|Fase|Étape)\s*(\d+(?:\.\d+)*[a-z]?|[A-Z]{1,4}(?![A-Za-z]))(?!\w|\.\d)\s*[:：\-–—.]?\s*(.*)$"
+)
 GATE_NOUN = re.compile(r"\bgates?\b", re.I)
 GATE_WORD = re.compile(r"\b(?:gates?|approvals?|sign[- ]?offs?)\b", re.I)
 HUMAN = re.compile(r"\b(?:HITL|human|manual(?:ly)?|approval required|requires approval|sign[- ]?off)\b", re.I)
@@ -288,7 +291,9 @@ def _steps(flat: list[b.Section], phase_of: dict[int, str | None], gate_lines: s
         steps.append(
             Step(id=step_id, title=section.title, phase=phase_of.get(section.line),
                  commands=[code_model(c) for c in shell], line=section.line, end_line=section.end_line,
-                 human=bool(HUMAN.search(section.title) or GATE_WORD.search(section.title)))
+                 # Human only when it says so: "E3 — Full Check Gate" running 'bun run check' is a
+                 # step a machine runs; making it wait for a person stopped run.sh in CI (#11).
+                 human=bool(HUMAN.search(section.title)))
         )
     return steps
 

@@ -9,6 +9,7 @@ Depends / Status columns) count too.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
 from speckit.model import Diagnostic, Phase, StoryDependency, Task, TaskList, TaskState
 from speckit.parse import blocks as b
@@ -18,11 +19,29 @@ from speckit.parse.plan import CHECKBOX_STATE, PHASE, SHELL, code_model, status_
 from speckit.parse.spec import PRIORITY, SHORT_PRIORITY, STORY_HEADING
 
 LABEL = re.compile(r"^\s*(?:\*\*|__|`)?\[([^\]\n]{1,40})\](?:\*\*|__|`)?")
-NOT_TASK_SECTION = re.compile(r"depend|execution order|parallel (?:example|opportunit)|notes?$|strategy|legend|format", re.I)
 PHASE_KINDS = (
     ("setup", re.compile(r"\bsetup\b|initiali[sz]ation|セットアップ|设置|準備", re.I)),
     ("foundational", re.compile(r"foundation|blocking prerequisite|基盤|基础", re.I)),
     ("polish", re.compile(r"polish|cross[- ]cutting|仕上げ|完善", re.I)),
+)
+
+
+HEADING_TASK = re.compile(
+    rf"^\s*(?:\[(?P<box>[ xX~])\]\s*)?(?:~~)?(?:\*\*|__)?(?P<id>{ids._ID})(?:\*\*|__)?(?:~~)?(?:\s*[:.)：—–-]\s*|\s+)(?P<title>.*)$"
+)
+_DONE_SUFFIX = re.compile(r"\s*(?:✅|✔️?|☑️?|\[[xX]\]|\((?:done|complete[d]?)\))\s*$", re.I)
+HINT_CONTEXT = re.compile(
+    r"suggest|recommend|mvp|strateg|single[- ]pr|\bPRs?\b|order of work|work order|sequenc|incremental|"
+    r"推奨|推荐|建议|戦略|策略|順序|顺序|ordre|sugg[ée]r",
+    re.I,
+)
+"""Words of a suggested order of work ('Suggested order', 'MVP scope', 'Single-PR strategy'): the
+chains written there are order hints, never constraints."""
+DEPENDENCY_SECTION = re.compile(r"depend|prerequisite|blocking|依存|依赖|前置|dépendance|dependencia|abhängigkeit|의존", re.I)
+NOT_TASK_SECTION = re.compile(
+    r"depend|execution order|parallel|notes?\b|strategy|legend|format|summary|progress|overview|example|"
+    r"依存|並列|并行|平行|進捗|进度|実行順序|执行顺序|サマリー|概要|注意|備考|备注|例",
+    re.I,
 )
 
 
@@ -32,46 +51,173 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
     phases: list[Phase] = []
     tasks: list[tuple[Task, list[str]]] = []
     story_deps: list[StoryDependency] = []
-    prose: list[tuple[int, str]] = []
+    prose: list[Prose] = []
     current: Phase | None = None
     current_level = 0
     ancestors: list[b.Section] = []
+    heading_task: tuple[int, int] | None = None  # (index in tasks, level) of a task written as a heading
     for section in parsed.sections()[1:]:
         while ancestors and ancestors[-1].level >= section.level:
             ancestors.pop()
         ancestors.append(section)
-        phase = _phase(section)
+        if heading_task is not None and section.level <= heading_task[1]:
+            heading_task = None
+        as_task = _heading_task(section, current, refs, path, diagnostics)
+        if as_task is not None:
+            tasks.append(as_task)
+            heading_task = (len(tasks) - 1, section.level)
+            continue
+        phase = _phase(section, refs) if heading_task is None else None
         if phase is not None:
             current, current_level = phase, section.level
             phases.append(phase)
         elif current is not None and section.level <= current_level:
             current = None
-        prose_only = any(NOT_TASK_SECTION.search(s.title) for s in ancestors)
+        # Below the nearest phase heading (or anywhere, outside phases): a "Parallel example",
+        # "Dependencies" or "Notes" heading holds mentions of tasks, not tasks.
+        below = ancestors[next((i for i in range(len(ancestors) - 1, -1, -1) if _is_phase(ancestors[i])), -1) + 1 :]
+        prose_only = any(NOT_TASK_SECTION.search(s.title) for s in below)
+        in_dependencies = any(DEPENDENCY_SECTION.search(s.title) for s in below)
+        hint = bool(HINT_CONTEXT.search(section.title))
         for block in section.blocks:
             if isinstance(block, b.Para) and current is not None and re.match(r"^\s*(\*\*|__)?Checkpoint", block.text, re.I):
                 meta = META.match(block.text.strip())
                 checkpoint = clean(meta.group(2)) if meta else clean(block.text)
-                current = current.model_copy(update={"checkpoint": checkpoint})
+                current = replace(current, checkpoint=checkpoint)
                 phases[-1] = current
+            elif isinstance(block, b.Para) and current is not None and phases and phases[-1] is current:
+                cited = ids.refs_in(block.text, refs)
+                if cited:
+                    current = replace(current, refs=list(dict.fromkeys(current.refs + cited)))
+                    phases[-1] = current
             elif isinstance(block, b.TableBlock):
                 kind = table_kind([clean(h) for h in block.headers])
                 if kind == "tasks":
                     tasks.extend(_table_tasks(block, current, refs))
                 elif kind == "dependencies":
                     story_deps.extend(_story_dependencies(block))
+            elif isinstance(block, b.Code) and in_dependencies and block.language in DIAGRAM_LANGUAGES:
+                prose.extend(Prose(block.line + n, line, True, hint, True)
+                             for n, line in enumerate(block.text.split("\n"), start=1) if "T" in line)
+        if heading_task is not None:
+            index = heading_task[0]
+            task, blocked = tasks[index]
+            tasks[index] = (_with_body(task, section, refs, path, diagnostics), blocked)
+            continue
+        seen = {t.id for t, _ in tasks if t.id}
         for item, text_line, text in _items(section.blocks):
             if text_line in parsed.code_lines or text_line in parsed.comment_lines:
                 continue
             found = _task(item, text, current, refs, prose_only, path, diagnostics)
+            if found is not None and prose_only and found[0].id in seen:
+                found = None  # a task mentioned again in a parallel example or a notes list: not a copy
             if found is None:
-                prose.append((text_line, text))
+                prose.append(Prose(text_line, text, in_dependencies, hint))
             else:
                 tasks.append(found)
-        prose.extend((blk.line, blk.text) for blk in section.blocks if isinstance(blk, b.Para))
+        prose.extend(Prose(blk.line, blk.text, in_dependencies, hint) for blk in section.blocks if isinstance(blk, b.Para))
     task_list = TaskList(**document_fields(parsed, path), phases=phases, story_dependencies=story_deps)
     final = _apply_prose_dependencies(tasks, prose)
     diagnostics.extend(_duplicates(final, path))
     return task_list, final, diagnostics
+
+
+DIAGRAM_LANGUAGES = frozenset({"", "text", "txt", "plain", "plaintext", "mermaid", "ascii"})
+
+
+@dataclass(slots=True)
+class Prose:
+    """A paragraph or a list item of tasks.md that is not a task, with where it stands."""
+
+    line: int
+    text: str
+    in_dependencies: bool
+    """Under a Dependencies heading, where statements between tasks are constraints."""
+    hint: bool
+    """Under a heading of a suggested order ('MVP scope', 'Suggested order'): chains are hints."""
+    diagram: bool = False
+    """A line of a fenced dependency diagram (``T001 --> T002``)."""
+
+
+def _is_phase(section: b.Section) -> bool:
+    return bool(PHASE.match(section.title)) or _phase(section, None) is not None
+
+
+def _heading_task(section: b.Section, phase: Phase | None, refs: re.Pattern[str], path: str,
+                  diagnostics: list[Diagnostic]) -> tuple[Task, list[str]] | None:
+    """A task written as a heading: ``### T001: title``, ``### [X] T000: title``, ``### T001: title ✅``,
+    ``### MSG-T001: title [x]``, ``## T1: title``; its body (``**Depends on**: T1``) is read later."""
+    if section.level < 2:
+        return None
+    title = section.title if section.number is None else f"{section.number} {section.title}"
+    match = HEADING_TASK.match(title)
+    if not match:
+        return None
+    rest = match.group("title")
+    state: TaskState = CHECKBOX_STATE.get(match.group("box") or " ", "open")
+    done = _DONE_SUFFIX.search(rest)
+    if done:
+        state, rest = "done", rest[: done.start()]
+    if title.lstrip().startswith("~~"):
+        state = "struck"
+    _, labels, pos = _leading(rest)
+    parallel, stories, other, ref_ids = _sort_labels(labels, refs)
+    body = rest[pos:]
+    depends, blocked, _ = ids.dependencies(body)
+    task = Task(
+        id=match.group("id"), title=_title(body), text=clean(title), state=state, parallel=parallel,
+        stories=list(dict.fromkeys(stories)), labels=other, refs=list(dict.fromkeys(ref_ids + ids.refs_in(title, refs))),
+        files=files_in(body), depends_on=depends, phase=_phase_key(phase), line=section.line, end_line=section.end_line,
+    )
+    return task, blocked
+
+
+def _with_body(task: Task, section: b.Section, refs: re.Pattern[str], path: str, diagnostics: list[Diagnostic]) -> Task:
+    """Fold a heading task's own paragraphs and bullets into it: dependencies, files, references."""
+    depends = list(task.depends_on)
+    lines = dict(task.dependency_lines)
+    hints = list(task.order_hints)
+    files = list(task.files)
+    cited = list(task.refs)
+    state = task.state
+    parts: list[tuple[int, str]] = [(blk.line, blk.text) for blk in section.blocks if isinstance(blk, b.Para)]
+    parts += [(item.line, item.text or "") for item, _, _ in _items(section.blocks)]
+    for line, text in parts:
+        found, hinted = _dependency_part(text)
+        for dep in found:
+            if dep not in depends and dep != task.id:
+                depends.append(dep)
+                lines[dep] = line
+        hints.extend(h for h in hinted if h not in hints and h != task.id)
+        cited.extend(r for r in ids.refs_in(text, refs) if r not in cited)
+        files.extend(f for f in files_in(text) if f not in files)
+        meta = META.match(text.strip())
+        if meta and re.search(r"status|状態|状态|statut|estado", meta.group(1), re.I) and state == "open":
+            state = status_state(meta.group(2))
+    return replace(task, depends_on=depends, dependency_lines=lines, order_hints=hints, files=files, refs=cited,
+                   state=state)
+
+
+_HINT_KEY = re.compile(r"verif|test|validat|accept|checkpoint|note|expect|done when|result|確認|検証|テスト|验证|测试|"
+                       r"vérif|prueba|prüf", re.I)
+_DEPENDS_KEY = re.compile(r"depend|prerequisite|blocked|requires|after|依存|依赖|前置|前提|dépend|depende|abhängig|의존|선행",
+                          re.I)
+
+
+def _dependency_part(text: str) -> tuple[list[str], list[str]]:
+    """A sub-bullet or paragraph of a task -> (dependencies, order hints).
+
+    ``- **Depends on**: T1``, ``- **依存**: T101, T102`` and ``Dépend de T024.`` are dependencies;
+    ``**Verify**: ... passes after T008 lands`` is a test note: its ids are only an order hint."""
+    meta = META.match(text.strip())
+    if meta:
+        key, value = meta.group(1), meta.group(2)
+        if _HINT_KEY.search(key) and not _DEPENDS_KEY.search(key):
+            return [], ids.dependencies(value)[0]
+        if _DEPENDS_KEY.search(key):
+            listed = ids.id_list_at(value.strip(), 0)[0] or ids.dependencies(value)[0]
+            return listed or [t for t in ids.TASK_ID.findall(value)], []
+    return ids.dependencies(text)[0], []
 
 
 def _duplicates(tasks: list[Task], path: str) -> list[Diagnostic]:
@@ -89,7 +235,7 @@ def _duplicates(tasks: list[Task], path: str) -> list[Diagnostic]:
     return out
 
 
-def _phase(section: b.Section) -> Phase | None:
+def _phase(section: b.Section, refs: re.Pattern[str] | None) -> Phase | None:
     match = PHASE.match(section.title)
     title = match.group(2).strip() if match else section.title
     story = STORY_HEADING.match(title)
@@ -99,7 +245,8 @@ def _phase(section: b.Section) -> Phase | None:
     if match is None and section.level > 3:
         return None
     priority = PRIORITY.search(title) or SHORT_PRIORITY.search(title)
-    stories = [f"US{int(story.group(1))}"] if story else ids.story_ids(" ".join(re.findall(r"\[([^\]]+)\]", title)))
+    # "Phase 5: Resolver (US1, US2, US3)" is for those stories, as "[US1]" in the title is.
+    stories = [f"US{int(story.group(1))}{story.group(2)}"] if story else ids.story_ids(title)
     return Phase(
         number=match.group(1) if match else None,
         title=title,
@@ -107,6 +254,7 @@ def _phase(section: b.Section) -> Phase | None:
         stories=stories,
         priority=priority.group(1).strip() if priority else None,
         mvp="MVP" in title,
+        refs=ids.refs_in(title, refs) if refs is not None else [],
         line=section.line,
         end_line=section.end_line,
     )
@@ -150,27 +298,51 @@ def _leading(text: str) -> tuple[str | None, list[str], int]:
         return task_id, labels, pos + stripped
 
 
+_MENTION_AFTER_ID = re.compile(
+    r"^(?:→|->|⟶|=>|blocks|depends|after|before|and\b|or\b|,|&|\+|/|〜|~|–|—|與|与|和|及|と|は|が|や|・|、|，|"
+    r"(?:-|to|through)\s*(?:\*\*)?T?\d)",
+    re.I,
+)
+"""What follows the id of a list item that mentions tasks rather than defining one:
+``- T001 + T002: ...``, ``- T055 與 T058 可平行``, ``- T5 は T3, T4 の後``, ``- T012 and T014 can run together``."""
+
+
 def _task(item: b.Item, text: str, phase: Phase | None, refs: re.Pattern[str], prose_only: bool,
           path: str, diagnostics: list[Diagnostic]) -> tuple[Task, list[str]] | None:
     """A list item -> (task, ids the task says it blocks), or None when the item is not a task."""
     text = b.strip_comments(text)
     task_id, labels, pos = _leading(text)
+    rest = text[pos:].lstrip()
     if item.checkbox is None:
-        rest = text[pos:].lstrip()
-        if task_id is None or prose_only or re.match(r"^(?:→|->|⟶|blocks|depends|after|before|and\b|,|&)", rest, re.I):
+        if task_id is None or prose_only or _MENTION_AFTER_ID.match(rest.lstrip("*_ ")):
             return None
+    elif task_id is not None and re.match(r"^(?:\+|&|與|与|和|と|、|，)\s*(?:\*\*)?T?-?\d", rest.lstrip("*_ ")):
+        return None  # "- [ ] T007 + T008: ..." ticks off a pair of tasks listed elsewhere
     state: TaskState = CHECKBOX_STATE.get(item.checkbox or " ", "open")
     if re.match(r"^\s*~~.+?~~", text):
         state = "struck"
     parallel, stories, other, ref_ids = _sort_labels(labels, refs)
     body = text[pos:]
-    extra = _child_text(item)
-    full = f"{text}\n{extra}" if extra else text
-    depends, blocks, problems = ids.dependencies(full)
+    depends, blocks, problems = ids.dependencies(body)
+    lines: dict[str, int] = {}
+    hints: list[str] = []
+    extra: list[str] = []
+    for line, part in _child_parts(item):
+        extra.append(part)
+        found, hinted = _dependency_part(part)
+        for dep in found:
+            if dep not in depends:
+                depends.append(dep)
+                lines[dep] = line
+        hints.extend(h for h in hinted if h not in hints and h not in depends)
+        blocks.extend(x for x in ids.dependencies(part)[1] if x not in blocks)
+        for problem in ids.dependencies(part)[2]:
+            problems.append(problem)
+    full = "\n".join([text, *extra])
     for problem in problems:
         diagnostics.append(diag("parse/dependency-phrase", f"task {task_id or '(no id)'}: {problem}", path, item.line,
                                 hint="name the tasks by id, e.g. '(depends on T012, T013)'"))
-    ref_ids.extend(refs.findall(full))
+    ref_ids.extend(ids.refs_in(full, refs))
     task = Task(
         id=task_id,
         title=_title(body),
@@ -180,8 +352,10 @@ def _task(item: b.Item, text: str, phase: Phase | None, refs: re.Pattern[str], p
         stories=list(dict.fromkeys(stories)),
         labels=other,
         refs=list(dict.fromkeys(ref_ids)),
-        files=files_in(f"{body}\n{extra}" if extra else body),
+        files=files_in("\n".join([body, *extra])),
         depends_on=depends,
+        dependency_lines=lines,
+        order_hints=hints,
         phase=_phase_key(phase),
         commands=[code_model(c) for c in item.blocks if isinstance(c, b.Code) and c.language in SHELL],
         line=item.text_line or item.line,  # where the text (and its id) starts
@@ -227,27 +401,37 @@ def _title(body: str) -> str:
     return clean(_DEP_PAREN.sub("", body)).strip(" :-–—") or clean(body)
 
 
-def _child_text(item: b.Item) -> str:
-    """Text of the item's own sub-bullets and paragraphs (``- **Depends on T009**``), not of subtasks."""
-    parts: list[str] = []
+def _child_parts(item: b.Item) -> list[tuple[int, str]]:
+    """The item's own sub-bullets and paragraphs (``- **Depends on T009**``) with their lines; not
+    its subtasks (items with a checkbox or an id of their own)."""
+    parts: list[tuple[int, str]] = []
     stack: list[b.Block] = list(reversed(item.blocks))
     while stack:
         block = stack.pop()
         if isinstance(block, b.Para):
-            parts.append(block.text)
+            parts.append((block.line, b.strip_comments(block.text)))
         elif isinstance(block, b.ListBlock):
             stack.extend(reversed(block.items))
         elif isinstance(block, b.Item):
             if block.checkbox is None and not ids.LEADING_ID.match((block.text or "").lstrip()):
-                parts.append(block.text or "")
+                parts.append((block.text_line or block.line, b.strip_comments(block.text or "")))
                 stack.extend(reversed(block.blocks))
-    return "\n".join(b.strip_comments(p) for p in parts)
+    return parts
 
 
 def _table_tasks(block: b.TableBlock, phase: Phase | None, refs: re.Pattern[str]) -> list[tuple[Task, list[str]]]:
     headers = [clean(h).lower() for h in block.headers]
-    col_id = next(i for i, h in enumerate(headers) if h in ("id", "task id"))
-    col_title = next((i for i, h in enumerate(headers) if h in ("task", "description", "title")), None)
+    col_id = next((i for i, h in enumerate(headers) if h in ("id", "task id", "#", "task #")), None)
+    if col_id is None:
+        # "| Task | Depends On | Description |": the Task column holds the ids when its cells start
+        # with one; "| Task | What | Why Reverted |" holds none and is no task table (#11: this
+        # was a StopIteration that lost the whole feature).
+        col_id = next((i for i, h in enumerate(headers) if h == "task"), None)
+        if col_id is None or not any(col_id < len(cells) and ids.LEADING_ID.match(clean(cells[col_id]))
+                                     for _, cells in block.rows):
+            return []
+    col_title = next((i for i, h in enumerate(headers) if h in ("task", "description", "title", "what") and i != col_id),
+                     None)
     col_dep = next((i for i, h in enumerate(headers) if "depend" in h), None)
     col_status = next((i for i, h in enumerate(headers) if h in ("status", "state", "done")), None)
     col_owner = next((i for i, h in enumerate(headers) if h in ("owner", "assignee", "who")), None)
@@ -294,25 +478,43 @@ def _story_dependencies(block: b.TableBlock) -> list[StoryDependency]:
     return out
 
 
-def _apply_prose_dependencies(found: list[tuple[Task, list[str]]], prose: list[tuple[int, str]]) -> list[Task]:
-    """Fold ``T008 blocks T009`` and arrow chains ``T008 → T009`` into the waiting task's depends_on."""
-    extra: dict[str, list[str]] = {}
+def _apply_prose_dependencies(found: list[tuple[Task, list[str]]], prose: list[Prose]) -> list[Task]:
+    """Fold what tasks.md says between tasks outside their own lines into the waiting tasks.
+
+    ``(blocks T017)`` on a task's line, and statements under a Dependencies heading (``T008 blocks
+    T009``, ``T003 depends on T002``, ``T006 is a prerequisite for T009``, arrows ``T008 → T009``,
+    a fenced ``T001 --> T002`` diagram) are dependencies. The same chains elsewhere, or under a
+    suggested order, an MVP scope or a PR strategy, are order hints: they never make a cycle."""
+    hard: dict[str, dict[str, int]] = {}
+    soft: dict[str, list[str]] = {}
     for task, blocked in found:
         for other in blocked:
             if task.id:
-                extra.setdefault(other, []).append(task.id)
-    for _, text in prose:
-        for chain in ids.arrow_chains(text):
-            for before, after in zip(chain, chain[1:]):
-                for waiting in after:
-                    extra.setdefault(waiting, []).extend(before)
-        for match in re.finditer(rf"({ids._ID})\s+blocks\s+", text):
-            for waiting in ids.id_list_at(text, match.end())[0]:
-                extra.setdefault(waiting, []).append(match.group(1))
+                hard.setdefault(other, {}).setdefault(task.id, task.line)
+    for part in prose:
+        text = part.text
+        if part.diagram:
+            text = re.sub(r"\[[^\]\n]{0,200}\]|\([^)\n]{0,200}\)|\{[^}\n]{0,200}\}|\|[^|\n]{0,200}\|", "", text)
+        constraint = part.in_dependencies and not part.hint and not HINT_CONTEXT.search(text)
+        pairs = [(after, before) for chain in ids.arrow_chains(text) for before, after in zip(chain, chain[1:])]
+        pairs += ids.statements(text) if not part.diagram else []
+        for waiting, before in pairs:
+            for task_id in waiting:
+                if constraint:
+                    for dep in before:
+                        hard.setdefault(task_id, {}).setdefault(dep, part.line)
+                else:
+                    soft.setdefault(task_id, []).extend(before)
     tasks: list[Task] = []
     for task, _ in found:
-        more = [d for d in extra.get(task.id or "", []) if d not in task.depends_on and d != task.id]
-        if more:
-            task = task.model_copy(update={"depends_on": task.depends_on + list(dict.fromkeys(more))})
+        key = task.id or ""
+        more = {d: line for d, line in hard.get(key, {}).items() if d not in task.depends_on and d != task.id}
+        hints = [d for d in dict.fromkeys(soft.get(key, [])) if d not in task.depends_on and d not in more
+                 and d != task.id and d not in task.order_hints]
+        if more or hints:
+            lines = dict(task.dependency_lines)
+            lines.update({d: line for d, line in more.items() if line != task.line})
+            task = replace(task, depends_on=task.depends_on + list(more), dependency_lines=lines,
+                           order_hints=task.order_hints + hints)
         tasks.append(task)
     return tasks
