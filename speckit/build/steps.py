@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from speckit.model import Feature, Section, Task
+from speckit.model import Code, Feature, Section, Task
 
 NodeKind = Literal["step", "gate"]
 
@@ -105,18 +105,44 @@ class _Draft:
     labels: tuple[str, ...] = ()
 
 
+SESSIONS = frozenset({"console", "shell-session", "shellsession"})
+_PROMPT = re.compile(r"^[ \t]*[$#] ")
+_CONTINUED = re.compile(r"^[ \t]*> ?")
+
+
 def _section_code(sections: list[Section], line: int) -> str:
     stack = list(sections)
     while stack:
         section = stack.pop()
         if section.line == line:
-            return _join([c.text for c in section.code if c.language in {"bash", "sh", "shell", "console", "zsh"}])
+            return _join([c for c in section.code if c.language in {"bash", "sh", "shell", "zsh"} | SESSIONS])
         stack.extend(section.children)
     return ""
 
 
-def _join(blocks: list[str]) -> str:
-    return "\n".join(block.rstrip("\n") for block in blocks if block.strip())
+def commands_of(block: Code) -> str:
+    """What a block runs. A ``console`` block is a terminal session: only its ``$ `` or ``# ``
+    prompted lines are commands (with their ``\\`` continuations); the lines between are the
+    output the author saw, and running them as commands ran whatever that output said."""
+    if block.language not in SESSIONS:
+        return block.text
+    out: list[str] = []
+    continued = False
+    for line in block.text.split("\n"):
+        prompt = _PROMPT.match(line)
+        if continued:
+            out.append(_CONTINUED.sub("", line, count=1))
+        elif prompt:
+            out.append(line[prompt.end():])
+        else:
+            continue
+        continued = out[-1].endswith("\\")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def _join(blocks: list[Code]) -> str:
+    texts = [commands_of(block) for block in blocks]
+    return "\n".join(text.rstrip("\n") for text in texts if text.strip())
 
 
 def _drafts(feature: Feature) -> list[_Draft]:
@@ -125,13 +151,13 @@ def _drafts(feature: Feature) -> list[_Draft]:
     if plan is not None:
         for step in plan.steps:
             drafts.append(_Draft(step.id, "step", step.title, plan.path, step.line, step.phase,
-                                 _join([c.text for c in step.commands]), step.human, "[P]" in step.title,
+                                 _join(list(step.commands)), step.human, "[P]" in step.title,
                                  (0, step.line, 0, 0), group=f"plan:{step.phase}"))
     for task in feature.tasks:
         if task.commands and task.id:
             path = feature.task_list.path if feature.task_list else ""
             drafts.append(_Draft(task.id, "step", task.title, path, task.line, task.phase,
-                                 _join([c.text for c in task.commands]), False, task.parallel,
+                                 _join(list(task.commands)), False, task.parallel,
                                  (1, task.line, 0, 0), group=f"tasks:{task.phase}", labels=tuple(task.labels)))
     if plan is None:
         return drafts

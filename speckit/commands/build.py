@@ -39,6 +39,25 @@ def prepare(feature_arg: str, out: Path | None, root: Path | None, config_path: 
         raise click.exceptions.Exit(1) from None
 
 
+class Seconds(click.ParamType):
+    """A time limit: a finite number of seconds above 0 and at most a week. nan compares false
+    with every bound, and inf or 1e20 overflowed the subprocess timer (exit 3 before)."""
+
+    name = "seconds"
+    LIMIT = 7 * 24 * 3600.0
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        import math
+
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or not 0 < seconds <= self.LIMIT:
+            self.fail(f"{value!r}: give a number of seconds above 0 and at most {self.LIMIT:g} (a week)", param, ctx)
+        return seconds
+
+
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
                            help="Repository root the commands and artifact paths are relative to (default: git top level).")
 out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
@@ -91,7 +110,8 @@ def build_command(feature: str, out: Path | None, targets: tuple[str, ...], chec
 @click.option("--approve", "approve", multiple=True, metavar="GATE",
               help="Record a person's approval of a human gate (with --verify; repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds allowed for each shell check.")
+@click.option("--timeout", type=Seconds(), default=60.0, show_default=True,
+              help="Seconds allowed for each shell check (more than 0, at most a week).")
 @click.option("--force", is_flag=True, help="Overwrite checklist.md/.json even if edited by hand.")
 @root_option
 @config_option

@@ -25,10 +25,11 @@ def import_command(file: Path, output: Path | None, force: bool, quiet: bool) ->
     from speckit.fsutil import write_new
     from speckit.importer import import_text
     from speckit.parse import decode_text, read_text
+    from speckit.report import printable
 
     if str(file) == "-":
         name = "<stdin>"
-        text = decode_text(sys.stdin.buffer.read(), name)  # as read_text decodes a FILE
+        text = decode_text(_read_stdin(), name)  # as read_text decodes a FILE
     else:
         text = read_text(file)
         name = str(file)
@@ -41,8 +42,8 @@ def import_command(file: Path, output: Path | None, force: bool, quiet: bool) ->
     result = import_text(text, name)
     shown = [d for d in result.diagnostics if not quiet or d.severity != "info"]
     for diagnostic in shown:
-        click.echo(f"{diagnostic.path}:{diagnostic.line}: {diagnostic.severity}: {diagnostic.message} [{diagnostic.rule}]",
-                   err=True)
+        click.echo(printable(f"{diagnostic.path}:{diagnostic.line}: {diagnostic.severity}: {diagnostic.message} "
+                             f"[{diagnostic.rule}]"), err=True)
     if output is None:
         click.echo(result.markdown, nl=False)
         where = "standard output"
@@ -53,3 +54,22 @@ def import_command(file: Path, output: Path | None, force: bool, quiet: bool) ->
     warnings = len(result.diagnostics) - repairs
     click.echo(f"speckit import: {repairs} repairs, {warnings} things kept as they were (review them); "
                f"Markdown written to {where}", err=True)
+
+
+STDIN_LIMIT = 64 * 1024 * 1024  # a rendered copy is kilobytes; /dev/zero never ends
+
+
+def _read_stdin() -> bytes:
+    """Standard input, whole, or one line and exit 2 when it is closed or never ends."""
+    from speckit.errors import InputError
+
+    if sys.stdin is None:
+        raise InputError("<stdin>: standard input is closed; pipe the copy in, or name a FILE")
+    try:
+        data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
+    except OSError as error:  # a closed or unreadable descriptor
+        raise InputError(f"<stdin>: cannot read standard input ({error.strerror or error})") from None
+    if len(data) > STDIN_LIMIT:
+        raise InputError(f"<stdin>: more than {STDIN_LIMIT // (1024 * 1024)} MB on standard input "
+                         "(a device such as /dev/zero?); nothing imported")
+    return data

@@ -40,8 +40,12 @@ def run_command(feature: str, list_only: bool, dry_run: bool, start: str | None,
     Exit codes: 0 all selected steps passed; a failing step's own exit code; 2 bad usage;
     75 a human gate waits for approval."""
     from speckit.config import repo_root
+    from speckit.errors import InputError
     from speckit.run import runner
 
+    if sys.stdout is None:
+        # Banners, output and the gate prompt go there; without it every print was an internal error.
+        raise InputError("standard output is closed; send it to a file or /dev/null (speckit run ... > run.log)")
     build = prepare(feature, out, None, config_path)
     if list_only:
         from speckit.report import printable
@@ -53,8 +57,6 @@ def run_command(feature: str, list_only: bool, dry_run: bool, start: str | None,
     approvals = set(_ids(approve)) | set(_ids((os.environ.get("SPECKIT_APPROVE", ""),)))
     top = (root or repo_root(Path.cwd())).resolve()
     if not top.is_dir():
-        from speckit.errors import InputError
-
         raise InputError(f"{top}: --root is not a folder")
     opts = runner.Options(
         root=top, evidence=(evidence or build.out / "evidence").resolve(), dry_run=dry_run, start=start,
@@ -66,6 +68,7 @@ def run_command(feature: str, list_only: bool, dry_run: bool, start: str | None,
         from speckit.run.display import LiveDisplay
 
         display = LiveDisplay()
-    code = runner.run(build.run, opts, display)
+    # A closed standard input is no terminal: nothing is asked, a human gate waits (75), as in CI.
+    code = runner.run(build.run, opts, display, interactive=lambda: sys.stdin is not None and sys.stdin.isatty())
     if code:
         raise click.exceptions.Exit(code)

@@ -48,7 +48,12 @@ SEPARATOR = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?$")
 FENCE = re.compile(r"^(`{3,}|~{3,})")
 RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
 BOX_GLYPH = re.compile("[\u2500-\u257f]")  # the Box Drawing block: ─ │ ┌ ┐ └ ┘ ├ ┤ ┼ ═ ║ ...
-ASCII_BORDER = re.compile(r"^\+[-=]{2,}\+(?:[ \t]*[-=<>]*[ \t]*\+[-=]{2,}\+)*$")  # +----+     +----+
+# An ASCII box border, "+----+     +----+" or "+--+--->+--+": boxes "+" [-=]{2,} "+", and between
+# them a gap of [ \t]*[-=<>]*[ \t]*. As one regular expression (the gap's "-" is also a box's), a
+# 188-byte line of "+--+ +--+ ... x" took 67 s (exponential). No part holds a "+", so splitting on
+# "+" cuts the line into its parts unambiguously: "", box, gap, box, ..., box, "".
+BOX_TOP = re.compile(r"[-=]{2,}")
+BOX_GAP = re.compile(r"[ \t]*[-=<>]*[ \t]*")
 CONNECTOR = re.compile(r"^[|│┃v^▼▲▶◀<>\-─ \t]+$")  # the arrows between boxes: "   |", "   v"
 
 
@@ -140,14 +145,35 @@ def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
                               "block (re-indented)", path, line.number))
             index, after_shell, first_in_section = json_end, False, False
             continue
-        if _is_shell(text):
+        if _shell_kind(text):
             end = index
-            while end < len(lines) and _is_shell(lines[end].text) and end not in headings and not lines[end].diagram:
+            kinds: list[str] = []
+            while end < len(lines) and end not in headings and not lines[end].diagram:
+                kind = _shell_kind(lines[end].text)
+                if not kind:
+                    break
+                kinds.append(kind)
                 end += 1
-            out.append(_fenced("bash", [entry.text for entry in lines[index:end]]))
-            found.append(note("import/code", f"shell lines {line.number}-{lines[end - 1].number} -> a bash block",
-                              path, line.number))
-            index, after_shell, first_in_section = end, True, False
+            rows = [entry.text for entry in lines[index:end]]
+            where = f"lines {line.number}-{lines[end - 1].number}"
+            if "prose" not in kinds:
+                out.append(_fenced("bash", rows))
+                found.append(note("import/code", f"shell {where} -> a bash block", path, line.number))
+                index, after_shell, first_in_section = end, True, False
+                continue
+            if "command" in kinds:
+                out.append(_fenced("text", rows))
+                found.append(note("import/code", f"{where} look like shell, but some read as prose: kept as a "
+                                  "text block, not run", path, line.number, "warning",
+                                  hint="review it; fence it as bash if every line is a command"))
+                index, after_shell, first_in_section = end, False, False
+                continue
+            for entry in lines[index:end]:
+                out.append(_escape(entry.text.strip()))
+                found.append(note("import/code", "starts with a command word but reads as prose: kept as a "
+                                  "paragraph, not run", path, entry.number, "warning",
+                                  hint="review it; fence it as bash if it is a command"))
+            index, after_shell, first_in_section = end, False, False
             continue
         following = lines[index + 1].text if index + 1 < len(lines) else ""
         if (after_shell or first_in_section) and seen_heading and _title_like(text) and _is_shell(following):
@@ -235,7 +261,7 @@ def _mark_drawings(lines: list[Line]) -> None:
                 break
             if BOX_GLYPH.search(text) and not text.startswith("|"):
                 glyphs += 1
-            elif ASCII_BORDER.match(text):
+            elif ascii_border(text):
                 borders += 1
                 last_border = end
             elif not CONNECTOR.match(text) and not (text.startswith("|") and borders):
@@ -247,6 +273,15 @@ def _mark_drawings(lines: list[Line]) -> None:
             for entry in lines[index:end]:
                 entry.diagram = True
         index = max(end, index + 1)
+
+
+def ascii_border(text: str) -> bool:
+    """Whether ``text`` is an ASCII box border (see BOX_TOP): linear in its length."""
+    parts = text.split("+")
+    if len(parts) < 3 or len(parts) % 2 == 0 or parts[0] or parts[-1]:
+        return False
+    return all(BOX_TOP.fullmatch(part) if n % 2 else BOX_GAP.fullmatch(part)
+               for n, part in enumerate(parts[1:-1], 1))
 
 
 def _footer(lines: list[Line], headings: dict[int, int]) -> int | None:
@@ -286,19 +321,56 @@ def _cells(row: str) -> int:
 
 
 def _is_shell(text: str) -> bool:
+    return _shell_kind(text) == "command"
+
+
+def _shell_kind(text: str) -> str:
+    """``command``: the line reads as one (a ``#`` comment, an assignment, or a known command word
+    or path whose arguments parse with shlex and do not read as a sentence); ``prose``: it starts
+    like one but reads as a sentence ("rm -rf what is left of the old build.", "make sure the
+    tests pass"); ``""``: neither. Only commands are fenced as bash: ``speckit run`` runs them."""
     stripped = text.strip()
     if not stripped:
-        return False
+        return ""
     if stripped.startswith("#"):
-        return True
+        return "command"
     if LIST_ITEM.match(stripped) or stripped.startswith("|") or TOKEN_DASH.match(stripped):
-        return False
-    if ASSIGNMENT.match(stripped):
-        return True
+        return ""
     word = stripped.split()[0]
-    if word in SHELL_WORDS or word.startswith(("./", "../", "~/", "/", "$")):
-        return True
-    return word.islower() and word.isascii() and bool(SHELL_SYNTAX.search(stripped)) and not stripped.endswith(".")
+    if ASSIGNMENT.match(stripped) or word in SHELL_WORDS or word.startswith(("./", "../", "~/", "/", "$")):
+        candidate = True
+    else:
+        candidate = word.islower() and word.isascii() and bool(SHELL_SYNTAX.search(stripped)) \
+            and not stripped.endswith(".")
+    if not candidate:
+        return ""
+    return "prose" if _reads_as_prose(stripped, word) else "command"
+
+
+# Words that join a sentence and never stand alone as a shell argument (shell keywords such as in,
+# do, then are left out: "for f in *.md; do").
+STOPWORDS = frozenset(
+    "a an the is are was were be been of to and or that which what when where who it its this "  # noqa: SIM905
+    "these those with from your you we our they will would should must can could may might "
+    "before after once all any each every there here not no than".split()
+)
+
+
+def _reads_as_prose(stripped: str, word: str) -> bool:
+    import shlex
+
+    try:
+        shlex.split(stripped, comments=True)
+    except ValueError:
+        return True  # an unbalanced quote: "rm the user's cache"
+    if word in ("echo", "printf"):
+        return False  # their arguments are text by nature
+    if re.search(r"[A-Za-z)][.!?]$|[:,;]$", stripped):
+        return True  # ends like a sentence; "cd ..", "ls ." and "cp a build/." do not
+    tokens = stripped.split()
+    if any(re.fullmatch(r"[A-Za-z]+,", token) for token in tokens[:-1]):
+        return True  # "if the build fails, roll back"
+    return sum(token.lower() in STOPWORDS for token in tokens[1:]) >= 2
 
 
 def _title_like(text: str) -> bool:
