@@ -21,7 +21,7 @@ def _load(path: Path) -> Feature:
     return load_feature(path) if path.is_dir() else load_document(path)
 
 
-ALL = [*FEATURES, *CASE_FILES, SEED]
+ALL = [*FEATURES, *CASE_FILES, *([SEED] if SEED.is_file() else [])]  # no seed beside a fresh clone
 IDS = [str(p.relative_to(p.parents[2])) for p in ALL]
 
 
