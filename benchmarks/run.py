@@ -34,9 +34,10 @@ from harness import Failed, Figure, Run, Series, alternate, run_process, table, 
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-FIGURES = ("hook", "throughput", "warm", "graph", "memory", "site", "peer")
+FIGURES = ("hook", "throughput", "warm", "graph", "memory", "site", "peer", "hostile")
 MARKERS = ("<!-- results:start -->", "<!-- results:end -->")
-NUMBERS = {"hook": ["1"], "throughput": ["2", "5"], "warm": ["3"], "graph": ["4a", "4b"], "site": ["6"], "peer": ["7a", "7b"]}
+NUMBERS = {"hook": ["1"], "throughput": ["2", "5"], "warm": ["3"], "graph": ["4a", "4b"], "site": ["6"], "peer": ["7a", "7b"],
+           "hostile": ["8"]}
 
 # The floor and the throughput baseline: the same interpreter, markdown-it-py's plain parse.
 PARSE = """
@@ -309,6 +310,66 @@ def peer_figures(b: Bench) -> list[Figure]:
     return figures
 
 
+# Each shape repeats the prefix that once made a parser pattern super-linear (#16 item 8); the
+# script times speckit's parse of one document and markdown-it-py's plain parse of the same text,
+# at 1x and 10x the size, best of a few runs, in one process.
+HOSTILE = r"""
+import json, sys, time, tempfile, pathlib
+from markdown_it import MarkdownIt
+from speckit.parse import build_feature, feature_ref
+shapes = {
+  "priority": ("spec.md", "# Feature Specification: x\n\n## User Scenarios\n\n### User Story 1 - ", "(Priority ", 500),
+  "gwt": ("spec.md", "# Feature Specification: x\n\n## Stories\n\n### User Story 1 - t (Priority: P1)\n\n1. Given ", "when ", 2000),
+  "clarification": ("spec.md", "# Feature Specification: x\n\n", "[NEEDS CLARIFICATION: ", 1000),
+  "after": ("tasks.md", "# Tasks: x\n\n## Phase 1: Setup\n\n- [ ] T001 x ", "(after ", 1000),
+  "as-a": ("spec.md", "# Feature Specification: x\n\n## Stories\n\n### User Story 1 - t (Priority: P1)\n\n", "As a ", 1000),
+  "describe": ("spec.md", "# Feature Specification: x\n\n", "[Describe ", 1000),
+  "ignore": ("tasks.md", "# Tasks: x\n\n## Phase 1: Setup\n\n- [ ] T001 x\n", "<!-- speckit-ignore ", 1000),
+}
+runs = int(sys.argv[1])
+md = MarkdownIt("commonmark").enable("table")
+out = {}
+with tempfile.TemporaryDirectory() as work:
+    for name, (doc, head, unit, count) in shapes.items():
+        row = {}
+        for factor in (1, 10):
+            folder = pathlib.Path(work) / f"{name}-{factor}"
+            folder.mkdir()
+            path = folder / doc
+            text = head + unit * (count * factor) + "\n"
+            path.write_text(text, encoding="utf-8")
+            ours, base = [], []
+            for _ in range(runs):
+                t = time.perf_counter(); build_feature(feature_ref(folder), [(path, None)]); ours.append(time.perf_counter() - t)
+                t = time.perf_counter(); md.parse(text); base.append(time.perf_counter() - t)
+            row[factor] = (min(ours), min(base), len(text))
+        out[name] = row
+print(json.dumps(out))
+"""
+
+
+def hostile(b: Bench) -> list[Figure]:
+    figure = Figure("8", "Hostile input: parse cost growth from 1x to 10x the size, worst of 7 shapes, against linear "
+                    "(or markdown-it's own growth where that is worse)", "≤ 2.0x", limit=2.0)
+    done = subprocess.run([b.python, "-c", HOSTILE, str(b.n(5, 1))], capture_output=True, text=True, env=b.env, check=False)
+    if done.returncode != 0:
+        raise Failed(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "the hostile script failed")
+    rows = json.loads(done.stdout)
+    growth = {}
+    for name, row in rows.items():
+        (small, small_base, size1), (large, large_base, size10) = row["1"], row["10"]
+        # 1.0 is linear; a quadratic pattern shows ~10 at these sizes. markdown-it's own growth on
+        # the same text is the floor where it is worse than linear (a long HTML comment block).
+        growth[name] = (large / small) / max(size10 / size1, large_base / small_base)
+        figure.notes.append(f"{name}: {size1 / 1000:.0f} KB {small * 1000:.1f} ms -> {size10 / 1000:.0f} KB {large * 1000:.1f} ms "
+                            f"(growth {large / small:.1f}x; markdown-it {large_base / small_base:.1f}x)")
+    worst = max(growth, key=lambda k: growth[k])
+    figure.subject = Series(f"speckit parse, worst shape '{worst}' at 10x", [Run(rows[worst]["10"][0])])
+    figure.baseline = Series(f"markdown-it parse of the same text at 10x", [Run(rows[worst]["10"][1])])
+    figure.value = growth[worst]
+    return [figure]
+
+
 def machine() -> dict[str, object]:
     model = ""
     try:
@@ -369,7 +430,8 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(work, args.quick, args.runs)
     if only & {"hook", "throughput", "warm", "memory", "site", "peer"}:
         compile_speckit()
-    steps = [("hook", hook), ("throughput", throughput), ("warm", warm), ("graph", graph), ("site", site), ("peer", peer_figures)]
+    steps = [("hook", hook), ("throughput", throughput), ("warm", warm), ("graph", graph), ("site", site), ("peer", peer_figures),
+             ("hostile", hostile)]
     results: list[Figure] = []
     try:
         for name, step in steps:

@@ -29,7 +29,7 @@ UNREADABLE = "input/unreadable"
 BUG = "internal/bug"
 """Rule id of the diagnostic that stands for a feature speckit failed on (a bug: exit code 3)."""
 
-_IGNORE = re.compile(r"<!--\s*speckit-ignore\b([^>]*?)-->")
+_IGNORE = re.compile(r"<!--\s{0,20}speckit-ignore\b([^>\n]{0,500}?)-->")  # bounded: linear on repeats (#16)
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 

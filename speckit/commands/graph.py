@@ -120,7 +120,14 @@ def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
         }, indent=2, ensure_ascii=False))
         return
     if not waves:
-        click.echo("nothing left to do: every task is done" if not left else "no task can start")
+        from speckit.graph import CLOSED_STATES
+
+        open_tasks = sum(1 for t in graph.tasks if t.state not in CLOSED_STATES)
+        if not open_tasks:
+            click.echo("nothing left to do: every task is done")
+        else:
+            click.echo(f"no task can start: {open_tasks} open {'task is' if open_tasks == 1 else 'tasks are'} "
+                       "reverted ([~]), out of scope, or wait on a dependency cycle")
     for n, wave in enumerate(waves[:4], 1):
         if n == 1:
             click.echo(f"ready now ({len(wave)} {'task' if len(wave) == 1 else 'tasks'}, may run in parallel):")

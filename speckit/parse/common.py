@@ -214,6 +214,10 @@ def files_in(text: str) -> list[str]:
             continue
         if re.fullmatch(r"[\d./-]+|[A-Z]+/[A-Z]+|\w+/\w+/\w+ \w+", path):
             continue  # dates, versions, "I/O", "N/A"
+        if path.startswith("/") or re.search(r"@v?\d", path):
+            continue  # "/path/cli.js" in a fixture string, "actions/checkout@v6": not files of the repository
+        if path.count("/") == 1 and not path.endswith("/") and "." not in path and not path.startswith("."):
+            continue  # "macOS/Linux", "written/removed": words joined by a slash, not a file
         found.append(path)
     return list(dict.fromkeys(found))
 

@@ -31,7 +31,9 @@ DEPENDENCY_KEYWORD = re.compile(
     r"(?i)(?<![\w-])(depends?\s+on|dependent\s+on|dependenc(?:y|ies)\s*:|deps?\s*:|prerequisites?\s*:|"
     r"requires|blocked\s+by|after|needs|waits?\s+for|"
     r"d[ée]pend(?:s|ent)?\s+de|apr[èe]s|depende\s+de|despu[ée]s\s+de|h[äa]ngt\s+von|abh[äa]ngig\s+von|nach|"
-    r"依存(?:先)?|依赖(?:于)?|前置(?:任务|タスク)?|의존|선행\s*작업)(?:\s*[:：])?\s*"
+    r"precondici[oó]n(?:es)?\s*:|dependencias?\s*:|prerrequisitos?\s*:|pr[ée]requis\s*:|abh[äa]ngigkeit(?:en)?\s*:|"
+    r"voraussetzung(?:en)?\s*:|"
+    r"依存(?:先|関係)?|依赖(?:于)?|前置(?:条件|任务|タスク)?|의존(?:성)?|선행\s*(?:작업|조건)?)(?:\s*[:：])?\s*"
 )
 # The waiting task comes after the keyword: "(blocks T017)", "before T004", "is a prerequisite for
 # T009 and T010", "avant T004", "antes de T004", "vor T004".

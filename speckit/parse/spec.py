@@ -38,9 +38,9 @@ AS_A = re.compile(
     r"(?:,?\s+so\s+that\s+(?P<so>.+?))?\s*\.?$",
     re.I | re.S,
 )
-_GIVEN = (r"Given|[ÉE]tant\s+donn[ée](?:\s+que|\s+qu')?|Dado(?:\s+que)?|Angenommen|Gegeben(?:\s+sei)?|"
+_GIVEN = (r"Given|주어진\s*상황|[ÉE]tant\s+donn[ée](?:\s+que|\s+qu')?|Dado(?:\s+que)?|Angenommen|Gegeben(?:\s+sei)?|"
           r"前提条件|前提|假设|假如|给定|假定|주어진|전제")
-_WHEN = r"When|Quand|Lorsque?|Cuando|Wenn|操作|もし|実行|アクション|当|만약"
+_WHEN = r"When|언제|Quand|Lorsque?|Cuando|Wenn|操作|もし|実行|アクション|当|만약"
 _THEN = r"Then|Alors|Entonces|Dann|期待結果|期待される結果|期待|結果|ならば|那么|则|그러면|기대\s*결과"
 _KEYWORD_TAIL = r"(?![A-Za-z])\s*[,:：、]?\s*"
 GIVEN_AT = re.compile(rf"\s*(?:{_GIVEN}){_KEYWORD_TAIL}", re.I)
@@ -73,8 +73,9 @@ _KEY_WHY = re.compile(r"why|priorit|優先|优先|理由|pourquoi", re.I)
 _KEY_TEST = re.compile(r"independent|独立|indépendant", re.I)
 _KEY_ACCEPT = re.compile(r"acceptance|受け入れ|受入|验收|驗收|critères|scénarios d|escenarios|akzeptanz|인수|수용", re.I)
 _SECTION_KINDS = {
-    "requirements": re.compile(r"requirement|要件|需求|exigence", re.I),
-    "success": re.compile(r"success criteria|measurable outcome|成功基準|成功标准|成功指標|critères de succès", re.I),
+    "requirements": re.compile(r"requirement|要件|需求|exigence|requisito|anforderung|요구\s*사항", re.I),
+    "success": re.compile(r"success criteria|measurable outcome|成功基準|成功标准|成功指標|成功指标|critères de (?:succès|réussite)|"
+                          r"criterios de (?:éxito|exito|aceptación)|erfolgskriterien|messbare|성공\s*기준|성과\s*지표", re.I),
     "entities": re.compile(r"key entities|entities|エンティティ|实体|entités", re.I),
     "edge": re.compile(r"edge case|エッジケース|边界|边缘|cas limites", re.I),
     "assumptions": re.compile(r"assumption|前提条件|假设|hypothèses", re.I),
@@ -381,7 +382,8 @@ def _definition(text: str, strict: bool) -> tuple[str, str, bool] | None:
     if not match.group("mark") and strict and not _DEF_SEP.match(rest):
         return None
     struck = bool(match.group("strike")) or text.lstrip().startswith("~~")
-    rest = re.sub(r"^\s*(?:\*\*|__|`)", "", rest)
+    if match.group("mark"):  # the closing mark, also after a topic: "**FR-005 (privacy)**:"
+        rest = re.sub(rf"^(\s*(?:[(（][^)）\n]{{0,60}}[)）])?\s*){re.escape(match.group('mark'))}", r"\1", rest)
     return match.group("id"), clean(rest.replace("~~", "")).lstrip(":：-—–| "), struck
 
 
@@ -412,8 +414,9 @@ def _requirement_sections(parsed: Parsed) -> list[tuple[Section, bool, bool]]:
         inherited_req = bool(stack and stack[-1][1])
         inherited_sc = bool(stack and stack[-1][2])
         title = section.title
-        is_sc = inherited_sc or bool(_SECTION_KINDS["success"].search(title))
-        is_req = inherited_req or is_sc or bool(_REQUIREMENT_SECTION.search(title))
+        is_sc = inherited_sc or (section.level > 1 and bool(_SECTION_KINDS["success"].search(title)))
+        # The document's own title ("# Feature Specification: Requirement shapes") is no section kind.
+        is_req = inherited_req or is_sc or (section.level > 1 and bool(_REQUIREMENT_SECTION.search(title)))
         if section.level:
             stack.append((section.level, is_req, is_sc))
         out.append((section, is_req, is_sc))

@@ -29,7 +29,7 @@ PHASE_KINDS = (
 HEADING_TASK = re.compile(
     rf"^\s*(?:\[(?P<box>[ xX~])\]\s*)?(?:~~)?(?:\*\*|__)?(?P<id>{ids._ID})(?:\*\*|__)?(?:~~)?(?:\s*[:.)：—–-]\s*|\s+)(?P<title>.*)$"
 )
-_DONE_SUFFIX = re.compile(r"\s*(?:✅|✔️?|☑️?|\[[xX]\]|\((?:done|complete[d]?)\))\s*$", re.I)
+_DONE_SUFFIX = re.compile(r"\s*(?:✅|✔️?|☑️?|\[[xX✓✔]\]|\((?:done|complete[d]?)\)|\b(?:DONE|COMPLETE)\b)\s*$")
 HINT_CONTEXT = re.compile(
     r"suggest|recommend|mvp|strateg|single[- ]pr|\bPRs?\b|order of work|work order|sequenc|incremental|"
     r"推奨|推荐|建议|戦略|策略|順序|顺序|ordre|sugg[ée]r",
@@ -64,7 +64,8 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
             heading_task = None
         as_task = _heading_task(section, current, refs, path, diagnostics)
         if as_task is not None:
-            tasks.append(as_task)
+            task, blocked = as_task
+            tasks.append((_with_body(task, section, refs, path, diagnostics), blocked))
             heading_task = (len(tasks) - 1, section.level)
             continue
         phase = _phase(section, refs) if heading_task is None else None
@@ -155,6 +156,9 @@ def _heading_task(section: b.Section, phase: Phase | None, refs: re.Pattern[str]
         return None
     rest = match.group("title")
     state: TaskState = CHECKBOX_STATE.get(match.group("box") or " ", "open")
+    box_after = re.match(r"\[([ xX~])\]\s*", rest)  # "### T036b [X] Implement ..."
+    if box_after:
+        state, rest = CHECKBOX_STATE.get(box_after.group(1), "open"), rest[box_after.end() :]
     done = _DONE_SUFFIX.search(rest)
     if done:
         state, rest = "done", rest[: done.start()]
@@ -200,7 +204,8 @@ def _with_body(task: Task, section: b.Section, refs: re.Pattern[str], path: str,
 
 _HINT_KEY = re.compile(r"verif|test|validat|accept|checkpoint|note|expect|done when|result|確認|検証|テスト|验证|测试|"
                        r"vérif|prueba|prüf", re.I)
-_DEPENDS_KEY = re.compile(r"depend|prerequisite|blocked|requires|after|依存|依赖|前置|前提|dépend|depende|abhängig|의존|선행",
+_DEPENDS_KEY = re.compile(r"depend|prerequisite|blocked|requires|after|依存|依赖|前置|前提|dépend|prérequis|depende|precondici|"
+                          r"prerrequisito|abhängig|voraussetzung|의존|선행",
                           re.I)
 
 
@@ -384,9 +389,11 @@ def _sort_labels(labels: list[str], refs: re.Pattern[str]) -> tuple[bool, list[s
 
 
 STORY_LABEL = re.compile(r"(?:[A-Z][A-Z0-9]*-)?US[-_ ]?\d+(?:\s*[/,、]\s*(?:[A-Z][A-Z0-9]*-)?US[-_ ]?\d+)*")
+# Bounded ("[^)]{0,300}"): a line repeating "(after " without ")" was quadratic (#16).
 _DEP_PAREN = re.compile(
-    r"\s*[(（]\s*(?:depends?\s+on|dependent\s+on|deps?\s*:|dependenc(?:y|ies)\s*:|after|blocked\s+by|requires|blocks)"
-    r"[^)）]*[)）]",
+    r"[ \t]{0,20}[(（][ \t]{0,20}(?:depends?\s+on|dependent\s+on|deps?\s*:|dependenc(?:y|ies)\s*:|after|blocked\s+by|requires|"
+    r"blocks|d[ée]pend(?:s|ent)?\s+de|apr[èe]s|依存|依赖)"
+    r"[^)）\n]{0,300}[)）]",
     re.I,
 )
 
