@@ -261,3 +261,32 @@ def test_done_ticks_in_place_byte_for_byte(repo: Path) -> None:
         failed = run("done", "specs/001-export", *args, cwd=repo)
         assert failed.returncode == 2 and "T999" in failed.stderr
     assert tasks.read_bytes() == expected
+
+
+def test_next_never_offers_reverted_out_of_scope_or_cycle_blocked_tasks(tmp_path: Path) -> None:
+    feature = tmp_path / "specs" / "001-x"
+    feature.mkdir(parents=True)
+    (feature / "tasks.md").write_text(
+        "# Tasks: x\n\n## Phase 1: Setup\n\n"
+        "- [x] T001 Done already\n"
+        "- [~] T002 Reverted after review\n"
+        "- [ ] T003 Export to PDF (out of scope for v1)\n"
+        "- [ ] T004 First of a circle (depends on T005)\n"
+        "- [ ] T005 Second of a circle (depends on T004)\n"
+        "- [ ] T006 Waits on the circle (depends on T005)\n"
+        "- [ ] T007 Ready\n", encoding="utf-8")
+    data = json.loads(run("next", "specs/001-x", "--format", "json", cwd=tmp_path).stdout)
+    assert [t["id"] for t in data["ready"]] == ["T007"]
+    (feature / "tasks.md").write_text("# Tasks: x\n\n## Phase 1: Setup\n\n- [x] T001 Done\n- [ ] ~~T002 Dropped~~\n",
+                                      encoding="utf-8")
+    assert run("next", "specs/001-x", cwd=tmp_path).stdout.strip() == "nothing left to do: every task is done"
+
+
+def test_graph_why_cites_the_line_where_a_dependency_was_read(tmp_path: Path) -> None:
+    feature = tmp_path / "specs" / "001-x"
+    feature.mkdir(parents=True)
+    (feature / "tasks.md").write_text(
+        "# Tasks: x\n\n## Phase 1: Setup\n\n- [ ] T001 Base\n- [ ] T002 Next\n  - **Depends on**: T001\n",
+        encoding="utf-8")
+    text = run("graph", "specs/001-x", "--why", "T002", cwd=tmp_path).stdout
+    assert "tasks.md:7" in text and "tasks.md:6)" not in text
