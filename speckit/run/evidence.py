@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,15 +60,15 @@ class Approval:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _future(when: str) -> bool:
     try:
-        stamp = datetime.strptime(when, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        stamp = datetime.strptime(when, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError:
         return True  # a time this code never writes: not counted
-    return (stamp - datetime.now(timezone.utc)).total_seconds() > SKEW
+    return (stamp - datetime.now(UTC)).total_seconds() > SKEW
 
 
 def key_path(place: Path) -> Path:
@@ -138,7 +138,7 @@ def valid(secret: bytes | None, given: str, *fields: str) -> bool:
 
 
 def new_run_id(evidence: Path) -> str:
-    base = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    base = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return base if not (evidence / base).exists() else f"{base}-{os.getpid()}"
 
 

@@ -194,8 +194,8 @@ def test_run_with_a_closed_standard_input_asks_nothing(tmp_path: Path) -> None:
     run = subprocess.run(["bash", "-c", f"exec {sys.executable} -m speckit run specs/demo <&-"], cwd=root,
                          capture_output=True, text=True, env=env, timeout=30, check=False)
     assert run.returncode == 75 and "Traceback" not in run.stderr, run.stderr  # the gate waits, as in CI
-    assert run.stderr.strip().splitlines() == ["speckit: 1.2 is waiting for a human approval: re-run with --resume "
-                                               "--approve 1.2"]
+    waiting = "speckit: 1.2 is waiting for a human approval: re-run with --resume --approve 1.2"
+    assert run.stderr.strip().splitlines() == [waiting]
     assert (root / "step.txt").read_text() == "step\n" and not (root / "shipped.txt").exists()
 
 
