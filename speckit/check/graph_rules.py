@@ -30,6 +30,10 @@ def check(graph: TaskGraph) -> Iterator[Diagnostic]:
     yield from _inversions(graph)
 
 
+FEATURE_DOCUMENTS = frozenset({"spec.md", "plan.md", "tasks.md", "data-model.md", "research.md", "quickstart.md"})
+"""The feature's own documents: [P] tasks name them as what they follow, not as what they write."""
+
+
 def _parallel(graph: TaskGraph) -> Iterator[Diagnostic]:
     owner: dict[tuple[int | None, str], str] = {}
     for i, task in enumerate(graph.tasks):
@@ -38,6 +42,8 @@ def _parallel(graph: TaskGraph) -> Iterator[Diagnostic]:
         key = graph.nodes[i]
         phase = graph.phase_of[i]
         for file in dict.fromkeys(task.files):
+            if file.rsplit("/", 1)[-1] in FEATURE_DOCUMENTS or file.startswith("contracts/"):
+                continue  # "per data-model.md", "see quickstart.md": read for context, not edited
             other = owner.setdefault((phase, file), key)
             if other != key:
                 yield _d("graph/parallel-conflict",

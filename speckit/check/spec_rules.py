@@ -40,18 +40,40 @@ def check(feature: Feature, config: Config) -> Iterator[Diagnostic]:
         yield from _extra_leftovers(feature, config)
 
 
+SECTION_NAMES: dict[str, tuple[str, ...]] = {
+    "user scenarios": ("User Stories", "User Scenario", "ユーザーシナリオ", "ユーザーストーリー", "用户场景", "用户故事",
+                       "使用者情境", "사용자 시나리오", "사용자 스토리", "Scénarios utilisateur", "Histoires utilisateur",
+                       "Escenarios de usuario", "Historias de usuario", "Benutzerszenarien", "Nutzerszenarien"),
+    "requirements": ("要件", "要求", "需求", "요구사항", "요구 사항", "Exigences", "Requisitos", "Anforderungen"),
+    "success criteria": ("成功基準", "成功标准", "成功指標", "성공 기준", "Critères de succès", "Criterios de éxito",
+                         "Erfolgskriterien"),
+}
+"""The default mandatory sections as Spec Kit's templates write them in other languages."""
+
+
 def _missing_sections(feature: Feature, config: Config) -> Iterator[Diagnostic]:
     spec = feature.spec
     assert spec is not None
     headings = [h.title for h in spec.outline]
+    # Spec Kit's template is the yardstick only for a spec written from it (its title or its
+    # Feature Branch line); an OpenSpec delta or a team's own format has other sections. The older
+    # template generation (## Execution Flow (main)) had no Success Criteria section (#11).
+    title = next((h.title for h in spec.outline if h.level == 1), "")
+    from_template = re.match(r"(?i)feature specification|機能仕様|功能规范|기능\s*명세|spécification|especificación", title)
+    if not (from_template or any(key.lower() == "feature branch" for key in spec.metadata)):
+        return
+    older = any(re.search(r"execution flow|review & acceptance checklist", h, re.I) for h in headings)
     # Extracted content stands in for the default headings, so a spec in Japanese is not flagged.
     content = {
         "user scenarios": bool(spec.stories), "requirements": bool(spec.requirements),
         "success criteria": bool(spec.success_criteria),
     }
     for name in config.mandatory_sections:
-        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.I)
+        names = [name, *SECTION_NAMES.get(name.lower(), ())]
+        pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names), re.I)
         if content.get(name.lower()) or any(pattern.search(h) for h in headings):
+            continue
+        if older and name.lower() == "success criteria":
             continue
         yield _d("spec/missing-section", f"spec has no '{name}' section", spec.path, spec.line or 1,
                  hint=f"add a '## {name}' section (mandatory_sections in the config lists what a spec must have)")

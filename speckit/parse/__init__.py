@@ -164,9 +164,13 @@ def build_feature(ref: FeatureRef, paths: list[tuple[Path, str | None]], texts: 
 
 
 def _prefixes(spec: Spec | None) -> tuple[str, ...]:
+    """Requirement-id prefixes a task may cite: the spec's own (``R`` only when it defines R001
+    ids; tasks.md files also number refactoring tasks R001), or with no spec, ``R`` too."""
     if spec is None:
-        return ()
-    return tuple({r.id.rsplit("-", 1)[0] for r in spec.requirements + spec.success_criteria})
+        return ("R",)
+    from speckit.parse.ids import id_prefix
+
+    return tuple({id_prefix(r.id) for r in spec.requirements + spec.success_criteria})
 
 
 def _structure_diagnostics(parsed: blocks.Parsed, path: str) -> list[Diagnostic]:

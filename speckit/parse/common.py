@@ -9,7 +9,9 @@ from typing import Any
 from speckit.model import Diagnostic, Heading, Marker, Paragraph
 from speckit.parse.blocks import Item, ListBlock, Para, Parsed, Quote, Section, strip_comments
 
-META = re.compile(r"^\s*(?:\*\*|__)([^*_\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*(.*)$")
+# The value runs to the end of the paragraph: "**Independent Test**: ..." is often wrapped over
+# several lines, and a one-line match missed most of them in real specs (#11).
+META = re.compile(r"^\s*(?:\*\*|__)([^*_\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*(.*)\Z", re.S)
 # Bounded: a line repeating "[NEEDS CLARIFICATION: " without "]" was quadratic (#16).
 NEEDS_CLARIFICATION = re.compile(r"\[NEEDS CLARIFICATION(?:\s{0,5}[:：]\s{0,5}([^\]\n]{0,1000}))?\]", re.I)
 _RESOLVED_BEFORE = re.compile(r"(?:\b(?:no|zero|none|without|any|all|resolve[sd]?|remove[sd]?|left|remaining)|残|なし|無し|没有|无|aucun)"

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 # The prefix (``SET-`` in ``SET-T001``) may not itself look like a task id, or the range
 # ``T001-T003`` would read as one prefixed id.
-_ID = r"(?:(?!T\d)[A-Z][A-Z0-9]{1,9}-)?T-?\d{1,6}(?:\.\d{1,4})*[a-z]?"
+# Also ``T-002-000-001`` (dashed sub-numbers after ``T-``) and ``T-TEST-026`` (a word after ``T-``).
+_ID = r"(?:(?!T\d)[A-Z][A-Z0-9]{1,9}-)?T(?:-\d{1,6}(?:-\d{1,4}){0,3}|-[A-Z]{2,10}-\d{1,4}|\d{1,6})(?:\.\d{1,4})*[a-z]?"
 # ASCII word boundaries: in Japanese or Chinese text an id stands right beside other letters
 # ("T022の後に", "はT3").
 _B = r"A-Za-z0-9_"
@@ -22,7 +23,8 @@ LEADING_ID = re.compile(rf"^(?:~~)?(?:\*\*|__|`)?({_ID})(?:\*\*|__|`)?(?:~~)?(?:
 RANGE_DASH = r"\s*(?:-|–|—|〜|～|~|\.\.|to|through)\s*"
 _RANGE = re.compile(rf"({_ID}){RANGE_DASH}({_ID})(?![{_B}-])")
 _LIST_ITEM = re.compile(rf"({_ID})(?:{RANGE_DASH}({_ID}))?(?![{_B}-]|\.\d)")
-_LIST_SEP = re.compile(r"\s*(?:,|，|、|;|&|\+|/|\band\b|\bor\b|\s)\s*")
+# No ";": "T005 depends on T004; T006 depends on T005" is two statements, not a list "T004; T006".
+_LIST_SEP = re.compile(r"\s*(?:,|，|、|&|\+|/|\band\b|\bor\b|\s)\s*")
 
 # Prefix phrases: the ids follow. English, French, Spanish, German, Chinese, Japanese and Korean,
 # as seen in real tasks.md files (FORMATS.md): "(depends on T012)", "(dépend de T008, T011)",
@@ -51,6 +53,8 @@ STRICT_KEYWORDS = ("depend", "dep", "blocked")
 
 STORY = re.compile(r"(?<![A-Za-z])US[-_ ]?(\d{1,3})([a-z]?)(?![\da-z])")
 REF_PREFIXES = ("FR", "NFR", "SC")
+"""Always references. ``R001`` is one only when the spec defines R ids (tasks.md files also
+number refactoring tasks R001, R002)."""
 
 # Requirement ids as real specs write them: FR-001, FR-012a, NFR001, R001, FR-1.1, FR-001.1,
 # FR-1006-01, AUTH-FR-003. The number may carry dotted or dashed sub-numbers; those are distinct
@@ -90,7 +94,7 @@ def is_requirement_prefix(prefix: str, in_requirements_section: bool) -> bool:
 def ref_pattern(prefixes: Iterable[str] = REF_PREFIXES) -> re.Pattern[str]:
     """Requirement references: ``FR-001``, ``FR-012a``, ``FR-1.1``, ``NFR-001``, ``SC-002`` and ``R001``."""
     names = "|".join(sorted({re.escape(p) for p in prefixes if p} | set(REF_PREFIXES), key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:(?:{names})-?\d{{1,4}}(?:[.-]\d{{1,3}}){{0,3}}[a-z]?|R\d{{3}})(?![\w-]|\.\d)")
+    return re.compile(rf"(?<![\w-])(?:{names})-?\d{{1,4}}(?:[.-]\d{{1,3}}){{0,3}}[a-z]?(?![\w-]|\.\d)")
 
 
 REF = ref_pattern()

@@ -69,8 +69,8 @@ def split_gwt(text: str) -> tuple[str, str, str] | None:
     return first.strip(" ,，、"), text[when.end() : then.start()].strip(" ,，、"), text[then.end() :].strip(" ,，、.。")
 
 
-_KEY_WHY = re.compile(r"why|priorit|優先|优先|理由|pourquoi", re.I)
-_KEY_TEST = re.compile(r"independent|独立|indépendant", re.I)
+_KEY_WHY = re.compile(r"why|priori|優先|优先|理由|pourquoi|por\s*qu[ée]|warum|우선\s*순위|이유", re.I)
+_KEY_TEST = re.compile(r"independent|独立|indépendant|independiente|unabhängig|eigenständig|독립", re.I)
 _KEY_ACCEPT = re.compile(r"acceptance|受け入れ|受入|验收|驗收|critères|scénarios d|escenarios|akzeptanz|인수|수용", re.I)
 _SECTION_KINDS = {
     "requirements": re.compile(r"requirement|要件|需求|exigence|requisito|anforderung|요구\s*사항", re.I),

@@ -27,7 +27,8 @@ PHASE_KINDS = (
 
 
 HEADING_TASK = re.compile(
-    rf"^\s*(?:\[(?P<box>[ xX~])\]\s*)?(?:~~)?(?:\*\*|__)?(?P<id>{ids._ID})(?:\*\*|__)?(?:~~)?(?:\s*[:.)：—–-]\s*|\s+)(?P<title>.*)$"
+    rf"^\s*(?:\[(?P<box>[ xX~])\]\s*)?(?:~~)?(?:\*\*|__)?(?P<id>{ids._ID})(?![A-Za-z0-9_]|-\d|\.\d)(?:\*\*|__)?(?:~~)?"
+    r"(?:\s*[:.)：—–-]\s*|\s+)(?P<title>.*)$"
 )
 _DONE_SUFFIX = re.compile(r"\s*(?:✅|✔️?|☑️?|\[[xX✓✔]\]|\((?:done|complete[d]?)\)|\b(?:DONE|COMPLETE)\b)\s*$")
 HINT_CONTEXT = re.compile(
@@ -303,6 +304,9 @@ def _leading(text: str) -> tuple[str | None, list[str], int]:
         return task_id, labels, pos + stripped
 
 
+# A checkbox item may number its task without a T: "- [ ] R051 Audit ...", "- [ ] **D011** ...".
+OTHER_ID = re.compile(r"(?:~~)?(?:\*\*|__|`)?([A-Z]{1,3}-?\d{2,5}[a-z]?)(?:\*\*|__|`)?(?:~~)?(?:\s*[:.)]\s*|\s+|$)")
+NOT_TASK_PREFIXES = frozenset({"FR", "FR-", "SC", "SC-", "NFR", "NFR-", "US", "US-", "CHK", "CHK-", "AC", "AC-", "P", "V"})
 _MENTION_AFTER_ID = re.compile(
     r"^(?:→|->|⟶|=>|blocks|depends|after|before|and\b|or\b|,|&|\+|/|〜|~|–|—|與|与|和|及|と|は|が|や|・|、|，|"
     r"(?:-|to|through)\s*(?:\*\*)?T?\d)",
@@ -317,6 +321,13 @@ def _task(item: b.Item, text: str, phase: Phase | None, refs: re.Pattern[str], p
     """A list item -> (task, ids the task says it blocks), or None when the item is not a task."""
     text = b.strip_comments(text)
     task_id, labels, pos = _leading(text)
+    if task_id is None and item.checkbox is not None:
+        other = OTHER_ID.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip()))
+        if other and other.group(1).rstrip("0123456789-ab") not in NOT_TASK_PREFIXES:
+            task_id, pos = other.group(1), other.end()
+            again, more, advance = _leading(text[pos:])
+            if again is None:
+                labels, pos = labels + more, pos + advance
     rest = text[pos:].lstrip()
     if item.checkbox is None:
         if task_id is None or prose_only or _MENTION_AFTER_ID.match(rest.lstrip("*_ ")):
