@@ -45,7 +45,8 @@ BLOCKS_KEYWORD = re.compile(
 )
 # Postfix phrases: the ids come first. "T022の後に", "（T003完了後）", "T003 之后", "T001 이후",
 # "T001 완료 후"; and "T004の前" / "T004 之前" (this task comes before them).
-AFTER_POSTFIX = re.compile(r"\s*(?:の|が)?\s*(?:完了|完成|終了|结束|완료)?\s*(?:後|之后|以后|后|이후|후)(?!続|[A-Za-z])")
+AFTER_POSTFIX = re.compile(r"\s*(?:(?:の|が)?\s*(?:完了|完成|終了|结束|완료)?\s*(?:後|之后|以后|后|이후|후)(?!続|[A-Za-z])|"
+                           r"(?:に|へ)依存|に依赖|에\s*의존)")  # "（T002, T003に依存）"
 BEFORE_POSTFIX = re.compile(r"\s*(?:の|之)?\s*(?:前|之前|이전)(?!提|[A-Za-z])")
 ARROW = re.compile(r"\s*(?:→|⟶|➜|➔|-{1,3}>|─{1,6}>|─{0,6}▶|={1,2}>)\s*")
 STRICT_KEYWORDS = ("depend", "dep", "blocked")
@@ -74,7 +75,7 @@ ALWAYS_REQUIREMENT = frozenset({"FR", "NFR", "SC", "R", "REQ"})
 
 def id_prefix(rid: str) -> str:
     """``FR-001`` -> ``FR``, ``NFR001`` -> ``NFR``, ``AUTH-FR-003`` -> ``AUTH-FR``, ``FR-1006-01`` -> ``FR``."""
-    match = re.match(r"([A-Z][A-Z0-9]*?(?:-[A-Z][A-Z0-9]*?)*)-?\d", rid)
+    match = re.match(r"(.*?[A-Za-z])-?\d+(?:[.-]\d+)*[a-z]?$", rid)  # "A11Y-011" -> "A11Y", not "A"
     return match.group(1) if match else rid
 
 
@@ -219,7 +220,7 @@ def id_groups(text: str) -> list[IdGroup]:
         pos = max(end, match.end())
 
 
-_FILLER = re.compile(r"^[\s*_`:：,]*(?:(?:is|are|must|should|can|only|start|starts|run|runs|come|comes|be|"
+_FILLER = re.compile(r"^[\s*_`:：,]*(?:\([^()\n]{0,60}\)[\s*_`]*)?(?:(?:is|are|must|should|can|only|start|starts|run|runs|come|comes|be|"
                      r"done|finished|complete[sd]?|は|が|も)[\s*_`]*){0,4}$", re.I)
 _GAP = re.compile(r"^[\s*_`:：]*$")
 

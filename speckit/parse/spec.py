@@ -354,9 +354,10 @@ def _legacy_story(parsed: Parsed) -> Story | None:
     # "Acceptance Scenarios", not the "Review & Acceptance Checklist" of the same template.
     accept = next((s for s in parsed.sections() if _KEY_ACCEPT.search(s.title) and not _CHECKLIST.search(s.title)), None)
     if accept is not None and not story.acceptance:
+        # The list may be split under sub-headings ("#### Admin User - Search Functionality").
         scenarios = [
             _scenario(clean(item.text or ""), item.line, item.end_line)
-            for item, nested in section_items(accept, deep=False)
+            for item, nested in section_items(accept, deep=True)
             if not nested
         ]
         story = replace(story, acceptance=scenarios)
@@ -451,7 +452,9 @@ def _requirements(parsed: Parsed) -> tuple[list[Requirement], list[Requirement]]
             if definition is None:
                 continue
             rid, body, struck = definition
-            if not ids.looks_like_id(rid) or not ids.is_requirement_prefix(ids.id_prefix(rid), in_req):
+            prefix = ids.id_prefix(rid)
+            short = in_req and prefix in ids.ALWAYS_REQUIREMENT  # "### R1: Grammar", "NFR1: 성능" under Requirements
+            if not (ids.looks_like_id(rid) or short) or not ids.is_requirement_prefix(prefix, in_req):
                 continue
             if heading and section.blocks:
                 first = next((blk for blk in section.blocks if isinstance(blk, Para)), None)

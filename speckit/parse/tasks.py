@@ -199,6 +199,9 @@ def _with_body(task: Task, section: b.Section, refs: re.Pattern[str], path: str,
         meta = META.match(text.strip())
         if meta and re.search(r"status|状態|状态|statut|estado", meta.group(1), re.I) and state == "open":
             state = status_state(meta.group(2))
+    boxes = [item.checkbox for item, _, _ in _items(section.blocks) if item.checkbox is not None]
+    if state == "open" and boxes and all(box in "xX" for box in boxes):
+        state = "done"  # every step of a heading task ticked
     return replace(task, depends_on=depends, dependency_lines=lines, order_hints=hints, files=files, refs=cited,
                    state=state)
 
