@@ -25,9 +25,10 @@ class Target:
     document: Path | None = None
 
 
-def read(target: Target) -> Feature:
-    """The model of a target: its one document, or its whole feature folder."""
-    return load_document(target.document) if target.document else load_feature(target.folder)
+def read(target: Target, data: dict[Path, bytes] | None = None) -> Feature:
+    """The model of a target: its one document, or its whole feature folder. ``data``: bytes
+    already read for its documents (parsed as given, not read again)."""
+    return load_document(target.document, data) if target.document else load_feature(target.folder, data)
 
 
 def resolve(arg: str, config: Config, whole_feature: bool = False) -> Target:

@@ -3,9 +3,13 @@ content that does not fit yields diagnostics and the best model that can be made
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from speckit.errors import InputError
@@ -20,6 +24,7 @@ KIND_BY_TITLE = (
     ("tasks", re.compile(r"^#\s*(?:Tasks|Task List|タスク|任务)", re.I | re.M)),
     ("checklist", re.compile(r"^#\s*.*Checklist", re.I | re.M)),
 )
+_TEXTS: ContextVar[dict[str, str] | None] = ContextVar("speckit_parsed_texts", default=None)
 # Timestamp prefixes first: "20260507-161658-x" would otherwise stop at "20260507".
 NUMBER_PREFIX = re.compile(r"^(\d{8}-\d{6}|\d{3,}|SPEC-[0-9a-f]+)(?=[-_]|$)", re.I)
 
@@ -29,6 +34,12 @@ def read_text(path: Path) -> str:
 
     Raises InputError naming the path (and the byte offset for bytes that are not UTF-8).
     """
+    return decode_text(read_bytes(path), str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A document's bytes, for a reader that hashes what it parses (the check cache). Raises
+    InputError naming the path when it cannot be read, or is not a regular file."""
     try:
         mode = path.stat().st_mode
         if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
@@ -43,7 +54,26 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path}: permission denied") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
-    return decode_text(data, str(path))
+    return data
+
+
+@contextmanager
+def reading() -> Iterator[dict[str, str]]:
+    """Inside the block, every document parsed is remembered (path as given -> its text), so that
+    later steps of the same check (inline suppressions) read the text that was parsed, not the file
+    again: a file edited in between would mix two versions into one (cached) result."""
+    texts: dict[str, str] = {}
+    token = _TEXTS.set(texts)
+    try:
+        yield texts
+    finally:
+        _TEXTS.reset(token)
+
+
+def parsed_text(path: str) -> str | None:
+    """The text parsed for ``path`` inside the current :func:`reading` block, if any."""
+    texts = _TEXTS.get()
+    return texts.get(path) if texts is not None else None
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -89,37 +119,128 @@ def is_feature_dir(folder: Path) -> bool:
     return any((folder / name).is_file() for name in DOCUMENTS)
 
 
-def load_feature(folder: Path) -> Feature:
-    """Read every document of a feature folder. Raises InputError when none can be found or read."""
+OUTSIDE = "input/outside-link"
+"""Rule id of the warning for a document that is a link out of the repository (not read)."""
+BAD_NAME = "input/bad-name"
+"""Rule id of the warning for a document whose file name is not valid UTF-8 (not read)."""
+
+
+def boundary(folder: Path) -> Path:
+    """The folder a feature's documents must really live in: the git top level above ``folder`` as
+    written (links in its path not followed), else the folder that holds the specs root (the
+    feature folder's parent's parent). A pull request can commit ``plan.md -> ~/.env``: the site
+    would publish the secret, so documents whose real path leaves this folder are not read."""
+    return Path(_boundary(os.path.abspath(folder)))
+
+
+@functools.lru_cache(maxsize=256)
+def _boundary(start: str) -> str:
+    here = Path(start)
+    for candidate in (here, *here.parents):
+        if os.path.lexists(candidate / ".git"):
+            return os.path.realpath(candidate)
+    return os.path.realpath(here.parent.parent)
+
+
+def outside(path: Path, root: Path) -> str | None:
+    """The real path of ``path`` when it is a regular file outside ``root`` (a link out), else None.
+    Anything else (inside, missing, a FIFO or device, a loop) is left to ``read_text``'s errors."""
+    real = os.path.realpath(path)
+    if real == str(root) or real.startswith(str(root).rstrip(os.sep) + os.sep):
+        return None
+    try:
+        return real if stat.S_ISREG(os.stat(real).st_mode) else None
+    except OSError:
+        return None
+
+
+def feature_files(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The documents ``load_feature`` reads in ``folder`` (spec, plan, tasks, then checklists), and
+    a warning for each one skipped because it is a link out of the repository."""
+    paths = [folder / name for name in DOCUMENTS if (folder / name).exists()]
+    if (folder / "checklists").is_dir():
+        paths += sorted((folder / "checklists").glob("*.md"))
+    root = boundary(folder)
+    inside: list[Path] = []
+    skipped: list[Diagnostic] = []
+    for path in paths:
+        if not _utf8(str(path)):
+            skipped.append(diag(BAD_NAME, "a file name that is not valid UTF-8: not read", shown(path), 1,
+                                hint="rename the file"))
+            continue
+        real = outside(path, root)
+        if real is None:
+            inside.append(path)
+        else:
+            # Neither the link's target nor the repository's place on disk is named: the message is
+            # published on the site, and /home/<user>/... is nobody's business there.
+            skipped.append(diag(OUTSIDE, "a link to a file outside the repository: not read",
+                                str(path), 1, hint="commit the document itself, not a link to a file elsewhere"))
+    return inside, skipped
+
+
+def shown(path: Path | str) -> str:
+    """A path for messages and output: bytes that are not UTF-8 in a name (held as surrogates) are
+    shown as ``\\xNN``, so printing or serialising it can never fail."""
+    text = str(path)
+    return text if _utf8(text) else os.fsencode(text).decode("utf-8", "backslashreplace")
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def load_feature(folder: Path, data: dict[Path, bytes] | None = None) -> Feature:
+    """Read every document of a feature folder. Raises InputError when none can be found or read.
+    ``data``: the documents' bytes, already read (the check cache hashes exactly what is parsed)."""
+    if not _utf8(str(folder)):
+        # Its name would reach every message, JSON and page: refused as a feature, named escaped.
+        raise InputError(f"{shown(folder)}: a folder name that is not valid UTF-8 cannot be read as a feature; rename it")
     if not folder.is_dir():
         raise InputError(f"{folder}: not a directory")
-    paths = [folder / name for name in DOCUMENTS if (folder / name).exists()]
-    checklists = sorted((folder / "checklists").glob("*.md")) if (folder / "checklists").is_dir() else []
-    if not paths:
+    paths, skipped = feature_files(folder)
+    if not any(path.parent == folder for path in paths):
+        if skipped and any(Path(d.path).parent == folder for d in skipped):
+            raise InputError(f"{folder}: its spec.md, plan.md and tasks.md are links to files outside the "
+                             "repository: not read")
         raise InputError(f"{folder}: no spec.md, plan.md or tasks.md here")
-    return build_feature(feature_ref(folder), [(p, None) for p in paths + checklists])
+    texts = {path: decode_text(data[path], str(path)) for path in paths if path in data} if data else None
+    return build_feature(feature_ref(folder), [(p, None) for p in paths], texts=texts, notes=skipped)
 
 
-def load_document(path: Path) -> Feature:
+def load_document(path: Path, data: dict[Path, bytes] | None = None) -> Feature:
     """Read one document on its own; its kind comes from its name or its title."""
-    text = read_text(path)
+    if not _utf8(str(path)):
+        raise InputError(f"{shown(path)}: a path that is not valid UTF-8 cannot be read as a document; rename it")
+    real = outside(path, boundary(path.parent))
+    if real is not None:
+        raise InputError(f"{path}: a link to a file outside the repository: not read")
+    text = decode_text(data[path], str(path)) if data and path in data else read_text(path)
     kind = kind_of(path, text)
     if kind == "other":
         raise InputError(f"{path}: cannot tell whether this is a spec, plan or tasks document (name it spec.md, plan.md or tasks.md)")
     return build_feature(feature_ref(path.parent), [(path, kind)], texts={path: text})
 
 
-def build_feature(ref: FeatureRef, paths: list[tuple[Path, str | None]], texts: dict[Path, str] | None = None) -> Feature:
+def build_feature(ref: FeatureRef, paths: list[tuple[Path, str | None]], texts: dict[Path, str] | None = None,
+                  notes: list[Diagnostic] | None = None) -> Feature:
     spec: Spec | None = None
     plan: Plan | None = None
     task_list: TaskList | None = None
     tasks: list[Task] = []
     checklists: list[Checklist] = []
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = list(notes or [])
     read: list[tuple[Path, str, str]] = []
     for path, kind in paths:
         text = texts[path] if texts and path in texts else read_text(path)
         read.append((path, kind or kind_of(path, text), text))
+    parsed_texts = _TEXTS.get()
+    if parsed_texts is not None:
+        parsed_texts.update((str(path), text) for path, _, text in read)
     # The spec goes first: its requirement-id prefixes tell the tasks extractor what a reference is.
     read.sort(key=lambda entry: ("spec", "plan", "tasks", "checklist", "other").index(entry[1]))
     for path, kind, text in read:

@@ -12,9 +12,9 @@ from support import ROOT
 
 
 def speckit(*args: str | os.PathLike[str], cwd: Path, cache: bool = False, timeout: float = 300,
-            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+            stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The CLI in a subprocess: never a traceback, never exit 3 (an internal error is a bug)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     if not cache:
         env["SPECKIT_NO_CACHE"] = "1"
     else:
