@@ -3,7 +3,8 @@
 A warm re-check of a monorepo should cost a small part of a cold one (docs/performance.md), so
 ``speckit check`` keeps each feature's result here. The cache is only ever a shortcut:
 
-- **Never stale.** A key hashes the bytes of every document read, the paths as given (they appear
+- **Never stale.** A key hashes the bytes of every document read (read once: those same bytes are
+  what the parser parses, so a concurrent edit cannot pair one version's result with the other's key), the paths as given (they appear
   in messages), the config (``Config.digest``), the speckit version and a fingerprint of speckit's
   own source files (an editable install changes code without changing its version). Facts read from
   outside the documents (does an artifact path exist?) go through :func:`exists`, which records
@@ -130,23 +131,30 @@ class Cache:
             return None
         from speckit.config import repo_root
 
-        folder = Path(os.environ["SPECKIT_CACHE_DIR"]) if os.environ.get("SPECKIT_CACHE_DIR") else repo_root(config.root) / FOLDER
+        if os.environ.get("SPECKIT_CACHE_DIR"):
+            folder = Path(os.environ["SPECKIT_CACHE_DIR"])
+        else:
+            from speckit.fsutil import inside
+
+            top = repo_root(config.root)
+            folder = top / FOLDER
+            if not inside(folder, top):
+                # A committed `.speckit` link out of the repository: entries would be written (and
+                # trusted) out there. The cache is a shortcut, so it is simply off.
+                return None
         salt = f"{FORMAT}:{code_fingerprint()}:{config.digest}"
         return cls(folder, salt)
 
-    def key(self, namespace: str, files: Iterable[Path], extra: str = "") -> str | None:
-        """A key over ``files`` (path as given + content). None when one cannot be read: the caller
-        then computes without the cache and reports the error its own way."""
+    def key(self, namespace: str, files: Iterable[Path] | Mapping[Path, bytes], extra: str = "") -> str | None:
+        """A key over ``files`` (path as given + content): their bytes, or paths to read. None when
+        one cannot be read: the caller then computes without the cache and reports the error."""
+        data = files if isinstance(files, Mapping) else read_files(files)
+        if data is None:
+            return None
         digest = hashlib.sha256(f"{self.salt}\0{namespace}\0{extra}".encode())
-        for path in files:
-            if not Path(path).is_file():
-                return None  # a FIFO or device would block or never end: leave it to the reader's error
-            try:
-                data = Path(path).read_bytes()
-            except OSError:
-                return None
-            digest.update(f"\0{path}\0{len(data)}\0".encode())
-            digest.update(hashlib.sha256(data).digest())
+        for path, content in data.items():
+            digest.update(f"\0{path}\0{len(content)}\0".encode("utf-8", "surrogateescape"))
+            digest.update(hashlib.sha256(content).digest())
         return digest.hexdigest()
 
     def _path(self, key: str) -> Path:
@@ -181,11 +189,12 @@ class Cache:
         body = json.dumps({"key": key, "probes": dict(probes or {}), "value": value},
                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         data = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+        from speckit.errors import InputError
         from speckit.fsutil import write_atomic
 
         try:
-            write_atomic(self._path(key), data, sync=False)
-        except OSError:
+            write_atomic(self._path(key), data, sync=False, within=self.folder)
+        except (OSError, InputError):  # InputError: a link out of the cache folder (see fsutil.confine)
             # A read-only checkout, a full disk, the folder deleted mid-run: carry on without.
             self.enabled = False
             return
@@ -241,17 +250,30 @@ def _remove(path: Path) -> int:
 
 
 def target_files(target: Target) -> list[Path]:
-    """The documents ``speckit.parse`` reads for a target (see ``load_feature``)."""
-    from speckit.parse import DOCUMENTS
+    """The documents ``speckit.parse`` reads for a target (see ``load_feature``): never a link out
+    of the repository, which the parser skips too."""
+    from speckit.parse import feature_files
 
     if target.document is not None:
         return [target.document]
-    folder = target.folder
-    files = [folder / name for name in DOCUMENTS if (folder / name).exists()]
-    checklists = folder / "checklists"
-    if checklists.is_dir():
-        files.extend(sorted(checklists.glob("*.md")))
-    return files
+    return feature_files(target.folder)[0]
+
+
+def read_files(files: Iterable[Path]) -> dict[Path, bytes] | None:
+    """The bytes of ``files``, read once: the key hashes them and the parser parses them, so a file
+    edited between the two can never store one version's result under the other's key (a cached
+    exit 0 where a fresh check exits 1). None when one cannot be read: the caller then checks
+    without the cache and reports the error its own way."""
+    from speckit.errors import InputError
+    from speckit.parse import read_bytes
+
+    data: dict[Path, bytes] = {}
+    for path in files:
+        try:
+            data[path] = read_bytes(path)  # refuses a FIFO or a device before reading
+        except InputError:
+            return None
+    return data
 
 
 def check_target_cached(cache: Cache, target: Target, config: Config,
@@ -265,8 +287,9 @@ def check_target_cached(cache: Cache, target: Target, config: Config,
     from speckit.model import Diagnostic, Feature, FeatureRef
 
     files = target_files(target)
+    data = read_files(files) if files else None
     root = repo_root if repo_root is not None else repo_root_for(target.folder, config)
-    key = cache.key("check", files, extra=f"root={root}") if files else None
+    key = cache.key("check", data, extra=f"root={root}") if data is not None else None
     if key is None:
         return check_target(target, config, repo_root)
     value = cache.get(key)
@@ -278,7 +301,7 @@ def check_target_cached(cache: Cache, target: Target, config: Config,
         except (KeyError, TypeError, ValueError):
             pass  # an entry of an unexpected shape is a miss
     with recording() as probes:
-        feature, found = check_target(target, config, repo_root)
+        feature, found = check_target(target, config, repo_root, data)
     fields = [f.name for f in dataclasses.fields(Diagnostic)]
     cache.put(key, {
         "ref": {"id": feature.feature.id, "path": feature.feature.path, "number": feature.feature.number},

@@ -119,6 +119,8 @@ def finish(found: Iterable[Diagnostic], config: Config) -> list[Diagnostic]:
         severity = level(diagnostic.rule, config, default=diagnostic.severity)
         if severity is None:
             continue
+        if diagnostic.rule.startswith("input/"):
+            ignores.setdefault(diagnostic.path, {})  # not read (a link out, unreadable): no suppressions
         if diagnostic.path not in ignores:
             ignores[diagnostic.path] = _suppressions(diagnostic.path)
         marks = ignores[diagnostic.path]
@@ -137,10 +139,14 @@ def finish(found: Iterable[Diagnostic], config: Config) -> list[Diagnostic]:
 
 def _suppressions(path: str) -> dict[int, list[str]]:
     """line -> rule patterns named by ``<!-- speckit-ignore ... -->`` comments on that line."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
-        return {}
+    from speckit.parse import parsed_text
+
+    text = parsed_text(path)
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
+        except OSError:
+            return {}
     if "speckit-ignore" not in text:
         return {}
     marks: dict[int, list[str]] = {}
@@ -162,12 +168,16 @@ def _ignored(rule: str, patterns: list[str]) -> bool:
     return any(p == rule or p == "*" or fnmatch.fnmatchcase(rule, p) for p in patterns)
 
 
-def check_target(target: Target, config: Config, repo_root: Path | None = None) -> tuple[Feature, list[Diagnostic]]:
-    """Read one target and check it: the unit a cache can wrap. Raises InputError when unreadable."""
+def check_target(target: Target, config: Config, repo_root: Path | None = None,
+                 data: dict[Path, bytes] | None = None) -> tuple[Feature, list[Diagnostic]]:
+    """Read one target and check it: the unit a cache can wrap. Raises InputError when unreadable.
+    ``data``: the documents' bytes as the cache hashed them; they are what gets parsed."""
     from speckit.discover import read
+    from speckit.parse import reading
 
-    feature = read(target)
-    return feature, check_feature(feature, config, repo_root)
+    with reading():  # suppressions are looked up in the text that was parsed, not a second read
+        feature = read(target, data)
+        return feature, check_feature(feature, config, repo_root)
 
 
 def check_features(targets: Iterable[Target], config: Config, repo_root: Path | None = None,
@@ -186,7 +196,9 @@ def check_features(targets: Iterable[Target], config: Config, repo_root: Path | 
             else:
                 feature, found = check_target(target, config, repo_root)
         except InputError as error:
-            path = str(target.document or target.folder)
+            from speckit.parse import shown
+
+            path = shown(target.document or target.folder)  # a name that is not UTF-8, escaped
             yield target, None, [Diagnostic(rule=UNREADABLE, severity="error", message=str(error), path=path)]
             continue
         except (RecursionError, Exception) as error:  # a bug in speckit: it must not hide the other features (#11)
