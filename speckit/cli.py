@@ -62,11 +62,15 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="speckit")
 @click.option("--debug", is_flag=True, help="Show tracebacks (for bug reports).")
+@click.option("--allow-outside-root", is_flag=True,
+              help="Read a specs_root that lies outside the repository (refused by default).")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, allow_outside_root: bool) -> None:
     """speckit: the deterministic compiler for spec.md, plan.md and tasks.md."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if allow_outside_root:  # the person running speckit says so; the repository's config cannot
+        os.environ["SPECKIT_ALLOW_OUTSIDE_ROOT"] = "1"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,7 +8,9 @@ not pay ~40 ms for a file that is not there.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
@@ -80,7 +82,8 @@ class Config(Model):
 
     @property
     def specs_path(self) -> Path:
-        return (self.root / self.specs_root).resolve() if not Path(self.specs_root).is_absolute() else Path(self.specs_root)
+        """The specs root, refused (InputError) when it leaves the repository (see ``specs_path``)."""
+        return specs_path(self.root, self.specs_root, str(self.source or "config"), allow_outside_root())
 
 
 def public_keys(cls: type[Model]) -> list[str]:
@@ -96,6 +99,33 @@ def error_message(error: Any) -> str:
     if error["type"] == "dataclass_type":
         return f"Input should be a valid dictionary or instance of {error.get('ctx', {}).get('class_name', 'a mapping')}"
     return str(error["msg"])
+
+
+ALLOW_OUTSIDE = "SPECKIT_ALLOW_OUTSIDE_ROOT"
+"""Set to 1 (or pass ``speckit --allow-outside-root``) to read a specs root outside the repository."""
+
+
+def allow_outside_root() -> bool:
+    return os.environ.get(ALLOW_OUTSIDE, "").strip().lower() in ("1", "yes", "true", "on")
+
+
+@functools.lru_cache(maxsize=64)
+def specs_path(root: Path, specs_root: str, source: str, allow_outside: bool) -> Path:
+    """``specs_root`` against the config's folder. speckit.yaml comes with the repository, so a pull
+    request could point it at ``/home/user`` or ``../other-repo`` and have the site publish what is
+    there: a root whose real path leaves the repository (the git top level, else the config's folder)
+    is refused unless the person running speckit allows it (``--allow-outside-root``)."""
+    if "\0" in specs_root:
+        raise InputError(f"{source}: bad config key 'specs_root': holds a NUL character")
+    path = Path(specs_root) if Path(specs_root).is_absolute() else (root / specs_root).resolve()
+    if allow_outside:
+        return path
+    top = repo_root(root)
+    real = Path(os.path.realpath(path))
+    if real != top and top not in real.parents:
+        raise InputError(f"{source}: specs_root {specs_root!r} resolves to {real}, outside the repository {top} "
+                         "(run 'speckit --allow-outside-root ...' or set SPECKIT_ALLOW_OUTSIDE_ROOT=1 if you mean it)")
+    return path
 
 
 def repo_root(start: Path) -> Path:
@@ -154,7 +184,10 @@ def _read(path: Path) -> tuple[dict[str, Any], Any, str]:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise InputError(f"{path}: not valid TOML ({error})") from None
-        section = data.get("tool", {}).get("speckit", {})
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):  # tool = "x": a string has no .get (it was an internal error)
+            raise InputError(f"{path}: [tool] must be a table, not {type(tool).__name__}")
+        section = tool.get("speckit", {})
         if not isinstance(section, dict):
             raise InputError(f"{path}: [tool.speckit] must be a table")
         return section, None, text
