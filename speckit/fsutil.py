@@ -73,6 +73,7 @@ def write_atomic(path: Path, data: str | bytes, mode: int | None = None, sync: b
 def write_new(path: Path, data: str | bytes, force: bool = False, mode: int | None = None) -> Path | None:
     """Write a file a person may have written or edited: refuse when it exists, unless ``force``,
     and then keep the old one as ``<name>.bak``. Returns the backup path, if one was made."""
+    confine(path)  # before the backup too: it goes into the same folder
     backup = None
     if path.exists():
         if path.is_dir():

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from speckit.commands import config_option, load_config
+from speckit.config import Config
 from speckit.errors import InputError
 
 PATHS_HELP = "Feature folders or roots to include (default: every feature under the specs root)."
@@ -38,7 +39,8 @@ def _common(function: click.decorators.FC) -> click.decorators.FC:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the static site (default: <project>/site).")
 @click.option("--strict", is_flag=True, help="Fail when mkdocs warns (broken links, missing pages).")
-@click.option("--force", is_flag=True, help="Replace an --out folder that an earlier build did not write.")
+@click.option("--force", is_flag=True,
+              help="Write into an --out or --project folder that holds files speckit did not write.")
 def build_command(paths: tuple[str, ...], project_dir: Path | None, site_name: str, collapse_above: int,
                   config_path: Path | None, out: Path | None, strict: bool, force: bool) -> None:
     """Generate pages for every feature and build the static site."""
@@ -46,10 +48,14 @@ def build_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
     from speckit.site import build_site
 
     config = load_config(config_path)
-    project = project_dir or config.root / ".speckit" / "site"
-    out = out or project / "site"
+    project, project_within = _project(project_dir, config)
+    # Resolved once, against the folder the user typed it in; a folder the user names is theirs to
+    # name (links in it are followed once), a default one must stay inside the repository.
+    out_within = Path(os.path.abspath(out)) if out is not None else project_within
+    out = out_within if out is not None else project / "site"
     generated, warnings = build_site(features(paths, config), config, project, out, site_name=site_name,
-                                     collapse_above=collapse_above, strict=strict, force=force)
+                                     collapse_above=collapse_above, strict=strict, force=force,
+                                     project_within=project_within, out_within=out_within)
     for message in generated.unreadable:
         click.echo(f"speckit: error: {message}", err=True)
     click.echo(f"built {generated.features} features ({generated.pages} pages) into {out}"
@@ -70,23 +76,24 @@ def serve_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
 
     from speckit.discover import features
     from speckit.site import generate, hook_source
-    from speckit.site.project import mermaid_asset, show_mkdocs_logs, write_if_changed
+    from speckit.site.project import claim, mermaid_asset, show_mkdocs_logs, write_if_changed
 
     host, _, port = addr.rpartition(":")
     if not host or not port.isdigit() or int(port) > 65535:
         raise InputError(f"--addr {addr}: expected host:port with a port up to 65535, such as 127.0.0.1:8000")
     config = load_config(config_path)
     mermaid_asset()
-    project = (project_dir or config.root / ".speckit" / "site").resolve()
+    project, within = _project(project_dir, config)
+    claim(project, False, "generated mkdocs project", within)
     targets = features(paths, config)
     hook = project / "speckit_hook.py"
     arguments = {
         "cwd": os.getcwd(), "config": str(config.source) if config.source else None, "paths": list(paths),
         "project": str(project), "site_name": site_name, "collapse_above": collapse_above,
-        "hooks": [str(hook)],
+        "hooks": [str(hook)], "within": str(within),
     }
-    write_if_changed(hook, hook_source(arguments))
-    generated = generate(targets, config, project, site_name, collapse_above, (str(hook),))
+    write_if_changed(hook, hook_source(arguments), within)
+    generated = generate(targets, config, project, site_name, collapse_above, (str(hook),), within=within)
     for message in generated.unreadable:
         click.echo(f"speckit: error: {message}", err=True)
     watch = [str(config.specs_path)] if config.specs_path.is_dir() else []
@@ -105,3 +112,15 @@ def serve_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
         if error.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
             raise
         raise InputError(f"--addr {addr}: cannot serve there ({error.strerror})") from None
+
+
+def _project(project_dir: Path | None, config: Config) -> tuple[Path, Path]:
+    """The generated project's folder (absolute, links not followed) and the folder its files must
+    stay in: the one the user named with --project, else the repository (a committed ``.speckit``
+    link out of it is refused)."""
+    from speckit.config import repo_root
+
+    if project_dir is not None:
+        project = Path(os.path.abspath(project_dir))
+        return project, project
+    return Path(os.path.abspath(config.root / ".speckit" / "site")), repo_root(config.root)
