@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -75,9 +76,65 @@ def _fence(self: Any, tokens: Sequence[Any], idx: int, options: Any, env: Any) -
     language = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
     content = html.escape(token.content)
     if language == "mermaid":
-        return f'<pre class="mermaid"{_id(token)}><code>{content}</code></pre>\n'
+        safe = html.escape(offline_mermaid(token.content))
+        return f'<pre class="mermaid"{_id(token)}><code>{safe}</code></pre>\n'
     css = f' class="language-{html.escape(language)}"' if language else ""
     return f"<pre{_id(token)}><code{css}>{content}</code></pre>\n"
+
+
+# What a diagram an author wrote may not do on a site that promises no request leaves the host.
+# Mermaid runs with securityLevel "strict" (assets/mermaid-config.js), but strict still lets
+# DOMPurify keep an <img src=https://...> in a label, keeps `click A "https://..."` links, and lets a
+# %%{init}%% directive or front matter set themeCSS (CSS can @import a URL). So the source is made
+# safe first: tags other than <br> (and class annotations such as <<interface>>) become the entity
+# #lt;, which Mermaid shows as "<"; interaction lines (click, link, links, call, href) and config
+# (directives, front matter) are dropped as %% comments; ":" before "//", the second "/" of "//" and
+# every "\\" become entities, so a URL can only ever be text (where Mermaid decodes entities) or a
+# relative, same-host address; CSS functions (url(), image-set()) in style lines become "none"; and
+# image shapes (A@{ img: ... }) lose their key, so the diagram fails to draw instead of fetching.
+# Every pattern here runs in linear time (a function name is matched only from its first letter).
+_MERMAID_TAG = re.compile(r"<br\s*/?>|<<[A-Za-z][\w ]*>>|<(?=[A-Za-z/!?])", re.IGNORECASE)
+_MERMAID_ACTION = re.compile(r"^(\s*)(?:click|links?|call|href)\b", re.IGNORECASE)
+_MERMAID_STYLE = re.compile(r"^\s*(?:style|classDef|linkStyle)\b", re.IGNORECASE)
+_CSS_FUNCTION = re.compile(r"(?<![\w-])[\w-]+\s*\([^)]*\)?")
+_MERMAID_IMAGE = re.compile(r"\b(img|image)(\s*:)", re.IGNORECASE)
+
+
+def _drop_directives(source: str) -> str:
+    """``%%{ ... }%%`` directives (they may span lines) replaced by a comment, in one pass."""
+    out, start = [], 0
+    while (begin := source.find("%%{", start)) != -1:
+        end = source.find("}%%", begin + 3)
+        if end == -1:
+            break
+        out += [source[start:begin], "%% (a directive, dropped by speckit)"]
+        start = end + 3
+    out.append(source[start:])
+    return "".join(out)
+
+
+def offline_mermaid(source: str) -> str:
+    """An author's Mermaid source that cannot fetch, link or inject HTML (see above)."""
+    lines = _drop_directives(source).split("\n")
+    if lines and lines[0].strip() == "---":  # front matter: a title is kept, config is not
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is not None:
+            titles = [line.strip() for line in lines[1:end] if line.startswith("title:")]
+            lines = (["---", titles[0], "---"] if titles else []) + lines[end + 1:]
+    out = []
+    for line in lines:
+        if _MERMAID_ACTION.match(line):
+            out.append(_MERMAID_ACTION.match(line).group(1) + "%% (an interaction, dropped by speckit)")  # type: ignore[union-attr]
+            continue
+        if _MERMAID_STYLE.match(line):
+            # CSS fetches through url(), image-set() and friends; entities do not parse here.
+            out.append(_CSS_FUNCTION.sub("none", line).replace("//", "/ /").replace("\\", " "))
+            continue
+        line = _MERMAID_TAG.sub(lambda m: m.group(0) if m.group(0) != "<" else "#lt;", line)
+        line = _MERMAID_IMAGE.sub(lambda m: f"no-{m.group(1)}{m.group(2)}", line)
+        # "https:/host" and "\\\\host" are absolute too in a browser: no "//" or "\\" survives either.
+        out.append(line.replace("://", "#58;//").replace("//", "/#47;").replace("\\", "#92;"))
+    return "\n".join(out)
 
 
 def _html_block(self: Any, tokens: Sequence[Any], idx: int, options: Any, env: Any) -> str:
