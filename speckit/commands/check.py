@@ -31,9 +31,10 @@ FORMATS = ("text", "json", "sarif", "github", "junit")
               help="Hide the findings recorded in FILE; fail only on new ones.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Record the current findings in FILE (then use --baseline FILE).")
-@click.option("--force", is_flag=True, help="With --write-baseline: replace FILE even if it is not a baseline.")
+@click.option("--force", is_flag=True, help="With --write-baseline or -o: replace FILE even if speckit did not write it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Write the report to FILE (atomically) instead of standard output.")
+              help="Write the report to FILE (atomically) instead of standard output. An existing FILE "
+                   "that is not an earlier report of speckit check needs --force.")
 @config_option
 def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str | None, list_rules: bool,
                   baseline: Path | None, write_baseline: Path | None, force: bool, output: Path | None,
@@ -98,7 +99,7 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
 
         found, hidden = baselines.apply(found, known)
     report = Report(diagnostics=found, features=checked, strict=strict, baselined=hidden, unreadable=unreadable)
-    _emit(_render(report, fmt, output is None), output)
+    _emit(_render(report, fmt, output is None), output, force)
     if bugs:
         click.echo(f"speckit: internal error: {bugs} feature(s) hit a bug; the others were checked", err=True)
         return 3
@@ -124,17 +125,55 @@ def _render(report: object, fmt: str, to_terminal: bool) -> str:
     return r.text(report, colour=to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, force: bool = False) -> None:
     if output is None:
         if text:
             click.echo(text)
         return
     from speckit.fsutil import write_atomic
 
+    if not force and (output.exists() or output.is_symlink()) and not _a_report(output):
+        # `-o README.md` (or a file name a hook passed through) replaced a person's file.
+        raise InputError(f"{output}: exists and is not a report of 'speckit check'; not replaced "
+                         "(use --force to replace it, or choose another file)")
     try:
         write_atomic(output, text + "\n")
     except OSError as error:
         raise InputError(f"{output}: cannot write the report ({error.strerror or error})") from None
+
+
+def _a_report(path: Path) -> bool:
+    """Whether ``path`` holds what ``check -o`` writes, in any format (so a re-run may replace its own
+    earlier report): empty (a clean run in github format), text ending in the summary line, github
+    annotations, speckit's JSON, SARIF from speckit, or JUnit named "speckit check"."""
+    import json
+    import re
+
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(8 * 1024 * 1024 + 1)
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or all(line.startswith("::") for line in lines):
+        return True
+    if re.match(r"\d+ errors?, \d+ warnings?\b", lines[-1]):
+        return True
+    if '<testsuites name="speckit check"' in text[:300]:
+        return True
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    if isinstance(data, dict) and {"version", "diagnostics", "summary"} <= set(data):
+        return True
+    try:
+        return bool(data["runs"][0]["tool"]["driver"]["name"] == "speckit")
+    except (KeyError, IndexError, TypeError):
+        return False
 
 
 def _explain(rule_id: str, rules: Mapping[str, object]) -> str:
