@@ -23,6 +23,11 @@ input that cannot be read (one line on stderr, never a traceback; `speckit --deb
 traceback for a bug report). `speckit run` and `run.sh` stop with **75** at a human gate that has not
 been approved.
 
+Options of `speckit` itself go before the command: `--debug` (tracebacks), `--version`, and
+`--allow-outside-root`, which lets a `specs_root` that lies outside the repository be read
+(`SPECKIT_ALLOW_OUTSIDE_ROOT=1` does the same; the repository's own config cannot, see
+[robustness](robustness.md#threat-model)).
+
 | command | what it does |
 |---|---|
 """
