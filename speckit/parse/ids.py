@@ -13,8 +13,10 @@ from collections.abc import Iterable
 
 # The prefix (``SET-`` in ``SET-T001``) may not itself look like a task id, or the range
 # ``T001-T003`` would read as one prefixed id.
-# Also ``T-002-000-001`` (dashed sub-numbers after ``T-``) and ``T-TEST-026`` (a word after ``T-``).
-_ID = r"(?:(?!T\d)[A-Z][A-Z0-9]{1,9}-)?T(?:-\d{1,6}(?:-\d{1,4}){0,3}|-[A-Z]{2,10}-\d{1,4}|\d{1,6})(?:\.\d{1,4})*[a-z]?"
+# Also ``T-002-000-001`` and ``T-003-P1-001-001`` (dashed sub-numbers after ``T-``) and
+# ``T-TEST-026`` (a word after ``T-``).
+_ID = (r"(?:(?!T\d)[A-Z][A-Z0-9]{1,9}-)?T(?:-\d{1,6}(?:-(?:[A-Z]{1,2}\d{1,3}|\d{1,4})){0,4}|-[A-Z]{2,10}-\d{1,4}|\d{1,6})"
+       r"(?:\.\d{1,4})*[a-z]?")
 # ASCII word boundaries: in Japanese or Chinese text an id stands right beside other letters
 # ("T022の後に", "はT3").
 _B = r"A-Za-z0-9_"

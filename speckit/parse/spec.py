@@ -364,7 +364,8 @@ def _legacy_story(parsed: Parsed) -> Story | None:
     return story
 
 
-_DEF_LEAD = re.compile(rf"^\s*(?P<strike>~~)?\s*(?P<mark>\*\*|__|`)?\s*(?P<id>{ids._REQ_BODY})(?![\w-]|\.\d)")
+# Not "**FR-022's viewport gate moved ...**" or "**SC-005 "correctly"**:": sentences about an id.
+_DEF_LEAD = re.compile(rf"^\s*(?P<strike>~~)?\s*(?P<mark>\*\*|__|`)?\s*(?P<id>{ids._REQ_BODY})(?![\w-]|\.\d|['’]s\b|\s*[\"“「])")
 _DEF_SEP = re.compile(r"^\s*(?:\*\*|__|`)?\s*(?:[:：.)|]|—|–|-\s|[(（\[]|$)")
 _LINE_LEAD = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX~]\]\s+)?|\d{1,3}[.)]\s+|\|\s*)?")
 
@@ -432,6 +433,7 @@ def _requirements(parsed: Parsed) -> tuple[list[Requirement], list[Requirement]]
     elsewhere that repeats ids (parity decisions, a traceability table, clarifications) refers to
     them. Goals, non-goals, assumptions, acceptance ids and cited standards are never requirements."""
     found: list[tuple[Requirement, bool, bool]] = []  # (requirement, in a requirements section, success)
+    table_lines: set[int] = set()
     for section, in_req, in_sc in _requirement_sections(parsed):
         candidates: list[tuple[str, int, int, bool]] = []  # (text, line, end line, a heading)
         if section.level:
@@ -447,6 +449,7 @@ def _requirements(parsed: Parsed) -> tuple[list[Requirement], list[Requirement]]
                 for line, cells in rows:
                     if cells:
                         candidates.append((cells[0] + " | " + " | ".join(cells[1:]), line, line, False))
+                        table_lines.add(line)
         for text, line, end_line, heading in candidates:
             definition = _definition(text, strict=not in_req)
             if definition is None:
@@ -464,11 +467,15 @@ def _requirements(parsed: Parsed) -> tuple[list[Requirement], list[Requirement]]
     seen_outside: set[str] = set()
     requirements: list[Requirement] = []
     criteria: list[Requirement] = []
+    seen: set[str] = set()
     for req, in_req, in_sc in found:
         if not in_req:
             if req.id in in_sections or req.id in seen_outside:
                 continue  # a reference to a definition, or a repeat of one made outside any section
             seen_outside.add(req.id)
+        if req.line in table_lines and req.id in seen:
+            continue  # a traceability table (| FR-006 | US3 | ...) names requirements defined above
+        seen.add(req.id)
         prefix = ids.id_prefix(req.id).rsplit("-", 1)[-1]
         success = prefix == "SC" or in_sc and prefix not in ("FR", "NFR", "R", "REQ")
         (criteria if success else requirements).append(req)

@@ -57,6 +57,7 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
     current_level = 0
     ancestors: list[b.Section] = []
     heading_task: tuple[int, int] | None = None  # (index in tasks, level) of a task written as a heading
+    table_rows: set[tuple[str | None, int]] = set()
     for section in parsed.sections()[1:]:
         while ancestors and ancestors[-1].level >= section.level:
             ancestors.pop()
@@ -95,7 +96,9 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
             elif isinstance(block, b.TableBlock):
                 kind = table_kind([clean(h) for h in block.headers])
                 if kind == "tasks":
-                    tasks.extend(_table_tasks(block, current, refs))
+                    rows = _table_tasks(block, current, refs)
+                    tasks.extend(rows)
+                    table_rows.update((task.id, task.line) for task, _ in rows)
                 elif kind == "dependencies":
                     story_deps.extend(_story_dependencies(block))
             elif isinstance(block, b.Code) and in_dependencies and block.language in DIAGRAM_LANGUAGES:
@@ -119,6 +122,10 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
                 tasks.append(found)
         prose.extend(Prose(blk.line, blk.text, in_dependencies, hint) for blk in section.blocks if isinstance(blk, b.Para))
     task_list = TaskList(**document_fields(parsed, path), phases=phases, story_dependencies=story_deps)
+    if table_rows:
+        # A summary table (| T003 | file | US1 |) of tasks that the lists define is no second copy.
+        listed = {task.id for task, _ in tasks if (task.id, task.line) not in table_rows}
+        tasks = [(t, blocked) for t, blocked in tasks if (t.id, t.line) not in table_rows or t.id not in listed]
     final = _apply_prose_dependencies(tasks, prose)
     diagnostics.extend(_duplicates(final, path))
     return task_list, final, diagnostics
