@@ -126,7 +126,7 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
         # A summary table (| T003 | file | US1 |) of tasks that the lists define is no second copy.
         listed = {task.id for task, _ in tasks if (task.id, task.line) not in table_rows}
         tasks = [(t, blocked) for t, blocked in tasks if (t.id, t.line) not in table_rows or t.id not in listed]
-    final = _apply_prose_dependencies(tasks, prose)
+    final = _other_id_dependencies(_apply_prose_dependencies(tasks, prose))
     diagnostics.extend(_duplicates(final, path))
     return task_list, final, diagnostics
 
@@ -503,6 +503,30 @@ def _story_dependencies(block: b.TableBlock) -> list[StoryDependency]:
         deps = ids.story_ids(cells[dep_col]) or [f"US{n}" for n in re.findall(r"(?:Story|US)\s*(\d+)", cells[dep_col])]
         first = story[0] if story[0].startswith("US") else f"US{story[0]}"
         out.append(StoryDependency(story=first, depends_on=deps, line=line, end_line=line))
+    return out
+
+
+def _other_id_dependencies(tasks: list[Task]) -> list[Task]:
+    """Dependency phrases that name tasks numbered without a T ("- [ ] **D011** Deploy (after
+    D010)"): read once the document's own such ids are known, so "after D010" resolves."""
+    other = {t.id for t in tasks if t.id and not ids.TASK_ID.fullmatch(t.id)}
+    if not other:
+        return tasks
+    pattern = re.compile(r"(?<![A-Za-z0-9_-])(" + "|".join(sorted(map(re.escape, other), key=len, reverse=True))
+                         + r")(?![A-Za-z0-9_-])")
+    out: list[Task] = []
+    for task in tasks:
+        found: list[str] = []
+        for match in ids.DEPENDENCY_KEYWORD.finditer(task.text):
+            pos = match.end()
+            while (hit := pattern.match(task.text, pos)) is not None:
+                found.append(hit.group(1))
+                sep = re.match(r"\s*(?:,|，|、|&|\band\b)\s*", task.text[hit.end() :])
+                if not sep:
+                    break
+                pos = hit.end() + sep.end()
+        more = [d for d in dict.fromkeys(found) if d not in task.depends_on and d != task.id]
+        out.append(replace(task, depends_on=task.depends_on + more) if more else task)
     return out
 
 

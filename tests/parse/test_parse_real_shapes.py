@@ -158,3 +158,17 @@ def test_resolved_or_quoted_clarification_markers_are_not_open() -> None:
             "- **FR-004**: Keep logs for [NEEDS CLARIFICATION: how long?]\n")
     found = [(m.line, m.text) for m in markers(blocks.parse(text)) if m.kind == "clarification"]
     assert found == [(8, "how long?")]
+
+
+def test_tasks_numbered_without_a_t_and_their_dependencies() -> None:
+    from speckit.parse import blocks
+    from speckit.parse.tasks import extract
+
+    text = ("# Tasks: x\n\n## Phase 1: Setup\n\n- [ ] T001 [TASK-US6] Label with a prefix\n- [ ] **D010** Build\n"
+            "- [ ] **D011** Deploy (after D010)\n- [ ] R051 [P] Audit the docs\n- [ ] FR-001 is no task id\n"
+            "### T-003-P1-001-001 : A dashed id with a phase segment\n")
+    _, tasks, _ = extract(blocks.parse(text), "tasks.md")
+    assert [(t.id, t.stories, t.parallel, t.depends_on) for t in tasks] == [
+        ("T001", ["US6"], False, []), ("D010", [], False, []), ("D011", [], False, ["D010"]),
+        ("R051", [], True, []), (None, [], False, []), ("T-003-P1-001-001", [], False, []),
+    ]
