@@ -80,21 +80,22 @@ def _missing_sections(feature: Feature, config: Config) -> Iterator[Diagnostic]:
 
 
 def _extra_leftovers(feature: Feature, config: Config) -> Iterator[Diagnostic]:
+    """The config's leftover_patterns, on the text that was parsed (not the file read again), and
+    outside code as markdown-it sees it: indented blocks and four-backtick fences too, as for the
+    built-in markers (#12: a second fence scanner here disagreed with the parser)."""
+    from speckit.parse import blocks, parsed_text
+
     patterns = [re.compile(p) for p in config.leftover_patterns]
     for document in documents(feature):
-        try:
-            lines = Path(document.path).read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError):
-            continue
-        fence: str | None = None
-        for number, line in enumerate(lines, 1):
-            stripped = line.lstrip()
-            if fence is None and stripped.startswith(("```", "~~~")):
-                fence = stripped[:3]
+        text = parsed_text(document.path)
+        if text is None:
+            try:
+                text = Path(document.path).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
                 continue
-            if fence is not None:
-                if stripped.startswith(fence):
-                    fence = None
+        parsed = blocks.parse(text)
+        for number, line in enumerate(parsed.lines, 1):
+            if number in parsed.code_lines:
                 continue
             for pattern in patterns:
                 match = pattern.search(line)

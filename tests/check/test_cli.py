@@ -290,3 +290,17 @@ def test_graph_why_cites_the_line_where_a_dependency_was_read(tmp_path: Path) ->
         encoding="utf-8")
     text = run("graph", "specs/001-x", "--why", "T002", cwd=tmp_path).stdout
     assert "tasks.md:7" in text and "tasks.md:6)" not in text
+
+
+def test_leftover_patterns_skip_code_as_the_built_in_markers_do(tmp_path: Path) -> None:
+    """#12: the config's patterns went through a second fence scanner that missed indented blocks
+    and four-backtick fences; they now ask the parser's code lines."""
+    feature = tmp_path / "specs" / "001-x"
+    feature.mkdir(parents=True)
+    (feature / "spec.md").write_text(
+        "# Feature Specification: x\n\n## User Scenarios\n\nTODO-TEAM here\n\n    TODO-TEAM indented\n\n"
+        "````text\nTODO-TEAM fenced\n```\nstill inside\n````\n", encoding="utf-8")
+    (tmp_path / "speckit.yaml").write_text('leftover_patterns: ["TODO-TEAM"]\n', encoding="utf-8")
+    data = json.loads(run("check", "specs", "--format", "json", cwd=tmp_path).stdout)
+    found = [(d["line"], d["rule"]) for d in data["diagnostics"] if d["rule"] == "spec/template-leftover"]
+    assert found == [(5, "spec/template-leftover")]
