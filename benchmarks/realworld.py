@@ -383,12 +383,12 @@ FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 TABLE_RE = re.compile(r"^\s*\|")
 TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}")
 STORY_HEAD_RE = re.compile(
-    r"^(?:user[\s-]+story|US-?|ユーザーストーリー|ユーザー・ストーリー|用户故事|用戶故事|使用者故事|histoire\s+utilisateur"
-    r"|récit\s+utilisateur|historia\s+de\s+usuario|사용자\s*스토리|benutzergeschichte|user-story)\s*#?\s*(\d+)"
+    r"^(?:(?:user[\s-]+)?story|US-?|ユーザーストーリー|ユーザー・ストーリー|用户故事|用戶故事|使用者故事|histoire\s+utilisateur"
+    r"|récit\s+utilisateur|historia\s+de\s+usuario|사용자\s*스토리|benutzergeschichte|user-story)\s*#?\s*(\d+[a-z]?)"
     + ID_TAIL,
     re.IGNORECASE,
 )
-STORY_ITEM_RE = re.compile(r"^US-?(\d+)" + ID_TAIL)
+STORY_ITEM_RE = re.compile(r"^US-?(\d+[a-z]?)" + ID_TAIL)
 REQ_ID_RE = re.compile(
     r"^(?P<id>(?P<prefix>[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*)-?(?P<num>\d+(?:\.\d+)*[a-z]?))" + ID_TAIL
 )
@@ -419,7 +419,9 @@ GIVEN_RE = re.compile(
     r"|\bangenommen\b|\bgegeben\b|주어진|전제",
     re.IGNORECASE,
 )
-WHEN_RE = re.compile(r"\bwhen\b|もし|操作|とき|時|当|當|\bquand\b|\blorsqu|\bcuando\b|\bwenn\b|때|경우", re.IGNORECASE)
+WHEN_RE = re.compile(
+    r"\bwhen\b|もし|操作|とき|時|当|當|\bquand\b|\blorsqu|\bcuando\b|\bwenn\b|때|경우|언제", re.IGNORECASE
+)
 THEN_RE = re.compile(
     r"\bthen\b|ならば|期待|結果|那么|那麼|则|則|结果|\balors\b|\bentonces\b|\bdann\b|그러면|결과", re.IGNORECASE
 )
@@ -674,7 +676,7 @@ def census_spec(blocks: list[Block], census: Census) -> None:
                 story_level = None
             story = STORY_HEAD_RE.match(title)
             if story:
-                census.stories.setdefault(f"US{int(story.group(1))}", (block.line, block.text))
+                census.stories.setdefault(story_key(story.group(1)) or "", (block.line, block.text))
                 story_level = block.level
             elif story_level is None and ACCEPTANCE_SECTION_RE.search(title):
                 story_level = block.level
@@ -699,7 +701,7 @@ def census_story_item(block: Block, census: Census) -> None:
     else:
         match = None
     if match:
-        census.stories.setdefault(f"US{int(match.group(1))}", (block.line, block.text))
+        census.stories.setdefault(story_key(match.group(1)) or "", (block.line, block.text))
 
 
 def census_definition(block: Block, title: str | None, section: list[tuple[int, str]], census: Census) -> None:
@@ -811,8 +813,9 @@ def as_dict(value: Any) -> dict[str, Any]:
 
 
 def story_key(ident: Any) -> str | None:
-    match = re.search(r"(\d+)", str(ident or ""))
-    return f"US{int(match.group(1))}" if match else None
+    """``US<n>`` for US1, US-01, "User Story 1"; a letter suffix is kept (``US1a``)."""
+    match = re.search(r"(\d+)([a-z]?)(?![A-Za-z0-9])", str(ident or ""))
+    return f"US{int(match.group(1))}{match.group(2)}" if match else None
 
 
 def parsed_model(show: Any) -> Parsed:
@@ -1455,7 +1458,15 @@ def detail_markdown(report: dict[str, Any], misses: list[Miss]) -> str:
     roots = {r["repo"]: r for r in report["roots"]}
     out.append(
         md_table(
-            ["repo", "commit", "language", "features (manifest / found)", "root check exit", "root findings", "note"],
+            [
+                "repo",
+                "commit",
+                "language",
+                "features (manifest / found)",
+                "root check exit",
+                "root findings",
+                "note (root check stderr)",
+            ],
             [
                 [
                     p["repo"],
@@ -1464,7 +1475,7 @@ def detail_markdown(report: dict[str, Any], misses: list[Miss]) -> str:
                     f"{p['manifest_features'] or '?'} / {p['features']}",
                     roots.get(p["repo"], {}).get("rc", "—"),
                     roots.get(p["repo"], {}).get("findings", "—"),
-                    p["detail"],
+                    "; ".join(x for x in (p["detail"], roots.get(p["repo"], {}).get("stderr", "")[:120]) if x),
                 ]
                 for p in report["corpus"]["per_repo"]
             ],
