@@ -212,6 +212,23 @@ RULES: dict[str, Rule] = _rules(
                  "repository root.",
          example="- [x] T010 Create the model in src/models/reminder.py   # no such file",
          fix="Commit the file, correct the path, or untick the task."),
+    # -- input -----------------------------------------------------------------------------------
+    Rule(id="input/outside-link", severity="warning",
+         summary="A document is a symbolic link to a file outside the repository, so it was not read.",
+         explain="Documents are read only inside the repository (the git top level, else the folder "
+                 "that holds the specs root): a committed link such as specs/x/plan.md -> ~/.env would "
+                 "otherwise be published in the site and its search index. The message names neither "
+                 "the target nor where the repository lives. Tested in tests/hostile/test_boundary.py "
+                 "(a case folder cannot hold a link out of the repository).",
+         example="specs/001-x/plan.md -> /home/me/.env",
+         fix="Commit the document itself, not a link to a file elsewhere."),
+    Rule(id="input/bad-name", severity="warning",
+         summary="A document's file name is not valid UTF-8, so it was not read.",
+         explain="Such a name cannot be shown or published safely; it is shown with \\xNN escapes. "
+                 "Tested in tests/hostile/test_exit_codes.py (git can hold such names, a case folder "
+                 "of this repository should not).",
+         example="specs/001-x/checklists/caf\\xff.md",
+         fix="Rename the file with a UTF-8 name."),
     # -- reading ---------------------------------------------------------------------------------
     Rule(id="parse/duplicate-id", severity="warning",
          summary="Two tasks share one id (reported as graph/duplicate-id by speckit check).",

@@ -18,7 +18,9 @@ from speckit.discover import Target
 from speckit.parse import load_feature, walk_features
 
 CASES = ROOT / "tests" / "cases" / "check"
-CHECKED = sorted(r for r in RULES if not r.startswith("parse/") or (CASES / r.replace("/", "-")).is_dir())
+# input/* rules are about links and file names that a case folder of this repository cannot hold:
+# tests/hostile/ makes them on disk (test_boundary.py, test_exit_codes.py).
+CHECKED = sorted(r for r in RULES if not r.startswith(("parse/", "input/")) or (CASES / r.replace("/", "-")).is_dir())
 
 
 def _config(folder: Path) -> config_module.Config:
