@@ -60,6 +60,7 @@ CORPUS = DATA / ".corpus"
 MIRRORS = Path("/work/.mirror")
 DOCUMENTS = ("spec.md", "plan.md", "tasks.md")
 SKIP_DIRS = {".git", "node_modules"}
+AGENT_FOLDERS = {"commands", "prompts", "agents", "workflows", "rules"}
 FEATURE_TIMEOUT = 60.0
 ROOT_TIMEOUT = 120.0
 LABEL_COLUMNS = ("repo", "commit", "path", "line", "rule", "verdict", "reason")
@@ -248,7 +249,11 @@ def discover(root: Path) -> list[str]:
 
 
 def is_template(rel: str) -> bool:
-    return "/templates/" in f"/{rel}/"
+    """Template folders, and the agents' command prompts that old Spec Kit named plan.md and tasks.md
+    (``.claude/commands/``, ``.cursor/commands/``, ``.claude/prompts/``)."""
+    parts = [part for part in rel.split("/") if part not in ("", ".")]
+    hidden = any(part.startswith(".") for part in parts[:-1])
+    return "templates" in parts or (hidden and bool(parts) and parts[-1] in AGENT_FOLDERS)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -377,8 +382,12 @@ TASK_ID_RE = re.compile(TASK_ID + ID_TAIL)
 ID_RUN_RE = re.compile(r"^\s*(?:[-–—~〜,、/&+]|to\b|and\b|\.\.)\s*[`*_~]*" + TASK_ID + ID_TAIL)
 HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
 LIST_RE = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
-CHECKBOX_RE = re.compile(r"^\[([ xX~])\]\s*")
-DECOR_RE = re.compile(r"^(?:\*\*|__|~~|`|\*|_|\s)+")
+CHECKBOX_RE = re.compile(r"^\[([ xX~!/>-])\]\s*")
+# Emphasis, strike, code marks and status emoji (✅ ⏳ ❌ 🔄 ...) before an item's first word.
+DECOR_RE = re.compile(
+    r"^(?:\*\*|__|~~|`|\*|_|\s|[\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f300-\U0001faff])+"
+)
+HEADING_ITEM_RE = re.compile(r"^(?:[-*+]|\d+[.)])\s+")  # "### - [ ] T022 ...": a task written as a heading
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 TABLE_RE = re.compile(r"^\s*\|")
 TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}")
@@ -433,10 +442,10 @@ ID_LIST = (
     + r")*"
 )
 FORWARD_DEP_RE = re.compile(
-    r"(?i:\bdepend(?:s|ent|ing)?\s+(?:up)?on|\bdependenc(?:y|ies)\s*[:：]|\bdeps?\s*[:：]|\bafter\b|\brequires?\b|\bblocked\s+by"
-    r"|\bneeds\b|\bwaits?\s+for|\bprereq(?:uisites?)?\s*[:：]|\bdependencias\s*[:：]?|\bdependências\s*[:：]?|\bdépendances?\s*[:：]|\babhängigkeit(?:en)?\s*[:：]?"
-    r"|\bprecondici(?:ón|on|ones)\s*[:：]?|\bprerrequisitos?\s*[:：]?|\bpré-?requis\s*[:：]?|\bvoraussetzung(?:en)?\s*[:：]?|依存(?:関係)?\s*[:：]?|依赖(?:于)?\s*[:：]?|依賴\s*[:：]?|前置\s*[:：]?"
-    r"|\bdépend\s+d[eu]s?|\baprès\b|\bdepende\s+de|\brequiere\b|\bhängt\s+von|\bnach\b|의존(?:성)?\s*[:：]?|선행\s*[:：]?)"
+    r"(?i:\bdepend(?:s|ent|ing)?\s+(?:up)?on|\bdependenc(?:y|ies)[*_\s]*[:：]|\bdeps?[*_\s]*[:：]|\bafter\b|\brequires?\b|\bblocked\s+by"
+    r"|\bneeds\b|\bwaits?\s+for|\bprereq(?:uisites?)?[*_\s]*[:：]|\bdependencias[*_\s]*[:：]?|\bdependências[*_\s]*[:：]?|\bdépendances?[*_\s]*[:：]|\babhängigkeit(?:en)?[*_\s]*[:：]?"
+    r"|\bprecondici(?:ón|on|ones)[*_\s]*[:：]?|\bprerrequisitos?[*_\s]*[:：]?|\bpré-?requis[*_\s]*[:：]?|\bvoraussetzung(?:en)?[*_\s]*[:：]?|依存(?:関係)?[*_\s]*[:：]?|依赖(?:于)?[*_\s]*[:：]?|依賴[*_\s]*[:：]?|前置[*_\s]*[:：]?"
+    r"|\bdépend\s+d[eu]s?|\baprès\b|\bdepende\s+de|\brequiere\b|\bhängt\s+von|\bnach\b|의존(?:성)?[*_\s]*[:：]?|선행[*_\s]*[:：]?)"
     r"[\s*_`:：(\[]*(?i:(?:the\s+)?(?:tasks?|completion\s+of|completing|finishing|タスク|任务|任務|tâches?|tareas?|작업)\s*)?"
     r"(?P<ids>" + ID_LIST + ")"
 )
@@ -583,8 +592,8 @@ def undecorate(text: str) -> str:
 
 
 def item_content(text: str) -> tuple[str, bool]:
-    """A list item's text without its checkbox and leading emphasis; whether it had a checkbox."""
-    text = undecorate(text)
+    """A list item's (or heading's) text without its checkbox and leading emphasis; whether it had a checkbox."""
+    text = undecorate(HEADING_ITEM_RE.sub("", text))
     box = CHECKBOX_RE.match(text)
     if box:
         text = text[box.end() :]
