@@ -21,7 +21,11 @@ _ENGLISH = frozenset(
     "the a an and or of to in on for with as is are be can when then given so that i want user users "
     "it its this should must will not from by".split()
 )
-_VALUE = re.compile(r"\bso\s+that\b|\bin\s+order\s+to\b|\bso\s+(?:I|we|they|he|she)\b", re.I)
+# Value clauses in the corpus' languages: "so that", "in order to", Spanish "para (que)", French
+# "afin de / pour que / pour", German "damit / um ... zu", Chinese "以便 / 为了", Japanese "ため",
+# Korean "위해 / 위하여" (#11: a Spanish "Como X, deseo Y para Z" read as no value clause).
+_VALUE = re.compile(r"\bso\s+that\b|\bin\s+order\s+to\b|\bso\s+(?:I|we|they|he|she)\b|\bpara\b|\bafin\s+de\b|"
+                    r"\bpour\b|\bdamit\b|\bum\b.{1,80}\bzu\b|以便|为了|為了|ため|위해|위하여", re.I)
 _NUMBER = re.compile(r"\d")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n")
 

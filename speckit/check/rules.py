@@ -126,17 +126,23 @@ RULES: dict[str, Rule] = _rules(
          example="- [ ] T020 [US2] Extend the dispatcher (depends on T014)   # T014 is a US1 task",
          fix="Move the shared work to the Foundational phase, or merge the stories; add an "
              "'**Independent Test**:' paragraph."),
-    Rule(id="invest/negotiable", severity="warning",
+    Rule(id="invest/negotiable", severity="info",
          summary="A user story prescribes its implementation.",
          explain="Looks in an English story's title, narrative and acceptance scenarios for the "
                  "config's implementation_words (frameworks, databases, 'endpoint', 'database table', "
-                 "...), matched as whole words. Stories in other languages are not read for wording.",
+                 "...), matched as whole words. Stories in other languages are not read for wording. "
+                 "Info by default: judged on the real-repository corpus, 4 of 23 findings were right (17%); most "
+                 "'implementation words' were the product's own subject (a story about importing CSS or pasting "
+                 "JSON). Turn it on with 'rules: {invest/negotiable: warning}'.",
          example="### User Story 1 - Store reminders in a Postgres table (Priority: P1)",
          fix="Say what the user needs and leave the technology to plan.md."),
-    Rule(id="invest/valuable", severity="warning",
+    Rule(id="invest/valuable", severity="info",
          summary="A user story does not say why it matters, or has no priority.",
          explain="Needs a value clause ('so that ...', 'in order to ...', or a 'Why this priority' "
-                 "paragraph in any language) and a priority in the heading.",
+                 "paragraph in any language) and a priority in the heading. "
+                 "Info by default: on the corpus 9 of 20 judged findings were right (45%) before value clauses in "
+                 "Spanish, French, German, Chinese, Japanese and Korean and list-form 'why this priority' labels "
+                 "were read; it stays info until measured again.",
          example="### User Story 2 - Export reminders\n\nUsers can export reminders.",
          fix="Add '(Priority: P2)' and a '**Why this priority**:' paragraph or a 'so that' clause."),
     Rule(id="invest/estimable", severity="warning",
@@ -151,11 +157,13 @@ RULES: dict[str, Rule] = _rules(
                  "(default 15) and invest.max_scenarios (default 8) in the config.",
          example="### User Story 1 - Everything (Priority: P1)   # with 40 tasks",
          fix="Split the story into smaller stories that each deliver value."),
-    Rule(id="invest/testable", severity="warning",
+    Rule(id="invest/testable", severity="info",
          summary="A user story has no Given/When/Then scenario, or uses vague words without a number.",
          explain="Needs at least one acceptance scenario with a Then and a Given or When. In English "
                  "stories, a sentence that uses one of the config's vague_words ('fast', 'easy', "
-                 "'intuitive', ...) must also give a number.",
+                 "'intuitive', ...) must also give a number. "
+                 "Info by default: on the corpus 5 of 17 judged findings were right (29%): Korean scenario labels,"
+                 " and vague words that were not vague ('how many', 'fail fast', a proper name).",
          example="1. **Given** a reminder, **When** it is due, **Then** it is posted quickly",
          fix="Write scenarios as Given/When/Then and replace vague words with a measure "
              "('within 60 seconds')."),
@@ -191,10 +199,13 @@ RULES: dict[str, Rule] = _rules(
          explain="Checked when spec.md defines at least one user story.",
          example="- [ ] T030 [US7] Add the audit view   # spec.md has US1 to US3",
          fix="Correct the label, or add the story to spec.md."),
-    Rule(id="trace/story-without-tasks", severity="warning",
+    Rule(id="trace/story-without-tasks", severity="info",
          summary="A user story has no tasks.",
          explain="No task is labelled with the story and no phase is dedicated to it. Checked when "
-                 "the feature has a tasks.md.",
+                 "the feature has a tasks.md. "
+                 "Info by default: on the corpus 6 of 14 judged findings were right (43%), and 11 more were "
+                 "stories deferred or out of scope; tasks.md often ties work to stories by labels speckit cannot "
+                 "know ([UI], [ARCH]).",
          example="### User Story 3 - Manage reminders (Priority: P3)   # no [US3] task",
          fix="Add the story's phase and tasks, or drop the story."),
     # -- evidence --------------------------------------------------------------------------------
@@ -236,10 +247,13 @@ RULES: dict[str, Rule] = _rules(
                  "at the same line instead.",
          example="- [ ] T004 Create the model\n- [ ] T004 Create the service",
          fix="Renumber one of the tasks."),
-    Rule(id="parse/dependency-phrase", severity="warning",
+    Rule(id="parse/dependency-phrase", severity="info",
          summary="A dependency phrase names no task id that could be read.",
          explain="'depends on', 'dep:' or 'blocked by' promise task ids; none followed, or a range "
-                 "could not be expanded.",
+                 "could not be expanded. "
+                 "Info by default: on the corpus none of 18 judged findings was a missing task id; 'dependencies' "
+                 "there were packages ('Install dependencies: react') or the ids were written after bold markup, "
+                 "which is now read.",
          example="- [ ] T008 Deploy (depends on the build)",
          fix="Name the tasks by id: '(depends on T006, T007)'."),
     Rule(id="parse/unread-definition", severity="warning",

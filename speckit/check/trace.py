@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +25,8 @@ def check(feature: Feature) -> Iterator[Diagnostic]:
         labelled = any(task.stories for task in feature.tasks) or any(
             phase.stories for phase in feature.task_list.phases) if feature.task_list else False
         for story in spec.stories if labelled else []:
+            if DEFERRED.search(f"{story.title} {story.priority or ''} {story.priority_note or ''}"):
+                continue  # a story its own heading defers or withdraws needs no tasks yet
             if not story_tasks(story, feature):
                 yield _d("trace/story-without-tasks", f"story {story.id} ({story.title}) has no tasks",
                          spec.path, story.line, f"label its tasks [{story.id}] or give it a phase in tasks.md")
@@ -61,6 +64,11 @@ COVERAGE_SHARE = 0.5
 """Below this share of a kind's ids cited by tasks.md, citations are incidental ("carries only the
 FR-006 crash guard"), not a traceability practice: one info line names the rest instead of a
 warning per requirement. Measured on the real-repository corpus (docs/realworld.md)."""
+
+
+DEFERRED = re.compile(r"defer|out[- ]of[- ]scope|withdrawn|future|later|won'?t|延期|対象外|将来|范围外|暂缓|범위\s*외|보류|"
+                      r"report[ée]|hors\s+p[ée]rim[èe]tre|aplazad|zurückgestellt", re.I)
+"""Words of a story heading that says its work is not for now."""
 
 
 def _coverage(feature: Feature) -> Iterator[Diagnostic]:

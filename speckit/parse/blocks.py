@@ -23,7 +23,7 @@ MAX_DEPTH = 48
 """Nesting budget (lists + quotes). Real documents stay under 6; markdown-it allows MAX_DEPTH * 2 + 8
 token levels (each list item costs two), which stays far from Python's recursion limit."""
 
-CHECKBOX = re.compile(r"^\[([ xX~])\][ \t]+|^\[([ xX~])\]$")
+CHECKBOX = re.compile(r"^\[([ xX~!])\][ \t]+|^\[([ xX~!])\]$")  # "[!]": a task marked blocked
 HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s+(?=\S)")
 HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 
@@ -164,6 +164,7 @@ def normalize(text: str) -> str:
     return text
 
 
+_FENCE = re.compile(r"^([ \t>]*)(`{3,}|~{3,})")
 _PREFIX = re.compile(r"[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])?")
 _LAST_MARKER = re.compile(r"(?:^|[ \t>])([-*+]|\d{1,9}[.)])[ \t]+$")
 
@@ -176,7 +177,17 @@ def flatten_deep_lines(lines: list[str]) -> list[tuple[int, int]]:
     """
     ranges: list[tuple[int, int]] = []
     budget_cols = MAX_DEPTH * 2
+    fence: str | None = None  # inside a shallow fence, lines are literal text: deep indentation is art
     for index, line in enumerate(lines):
+        opener = _FENCE.match(line)
+        if opener and (fence is None or opener.group(2).startswith(fence)):
+            fence = None if fence is not None else opener.group(2)[:3]
+            if fence is not None and len(opener.group(1)) > budget_cols:
+                fence = None  # a fence deep in containers is itself flattened below
+            else:
+                continue
+        if fence is not None:
+            continue
         if len(line) < budget_cols and line.count(">") < MAX_DEPTH:
             continue
         depth = 0

@@ -14,17 +14,19 @@ from speckit.parse.blocks import Item, ListBlock, Para, Parsed, Quote, Section, 
 META = re.compile(r"^\s*(?:\*\*|__)([^*_\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*(.*)\Z", re.S)
 # Bounded: a line repeating "[NEEDS CLARIFICATION: " without "]" was quadratic (#16).
 NEEDS_CLARIFICATION = re.compile(r"\[NEEDS CLARIFICATION(?:\s{0,5}[:：]\s{0,5}([^\]\n]{0,1000}))?\]", re.I)
-_RESOLVED_BEFORE = re.compile(r"(?:\b(?:no|zero|none|without|any|all|resolve[sd]?|remove[sd]?|left|remaining)|残|なし|無し|没有|无|aucun)"
-                              r"[\s*_`\"'“”]{0,3}$", re.I)
-_RESOLVED_AFTER = re.compile(r"^[\s*_`\"'“”]{0,3}(?:markers?|tags?|items?|placeholders?|マーカー|标记)?\s*"
-                             r"(?:remain|left|resolved|removed|answered|found|present|exist|are\s+(?:gone|resolved|left)|"
-                             r"were|have\s+been|が(?:ない|残|な)|は(?:ない|残|な)|已|全部)", re.I)
+# A bare marker in a line that says none remain is a mention ("No [NEEDS CLARIFICATION] markers
+# remain", "No quedan marcadores [NEEDS CLARIFICATION]"); so is one the text says to use.
+_NONE_REMAIN = re.compile(r"\b(?:no|zero|none|without|all|resolved|removed|remain(?:s|ing)?|quedan?|ning[uú]n[ao]?|sin|"
+                          r"sans|aucun[e]?|keine?|ohne)\b|残|なし|無し|没有|无|없", re.I)
+_QUOTING = re.compile(r"(?:\b(?:use|using|mark(?:ed)?(?:\s+\w+){0,2}\s+with|e\.g\.|such as|like|utiliser|usar|verwende)"
+                      r"|使用|を使|사용)[\s*_`\"'“”(:]{0,4}$", re.I)
+_TEMPLATE_QUESTION = frozenset({"specific question", "question"})
 _TICKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]")
 LEFTOVER_PATTERNS = (
     r"\[(?:DATE|FEATURE NAME|FEATURE|PROJECT_NAME|PROJECT NAME|###-feature-name|BRANCH|link)\]",
     r"\[(?:e\.g\.|eg\.|for example|if applicable)[^\]\n]{0,300}\]",
     r"\$ARGUMENTS",
-    r"(?<![\w-])T?XXX(?![\w-])",
+    r"(?<![\w-])TXXX(?![\w-])",  # the tasks template's id; a bare "XXX XXX FCFA" is a number format
     r"ACTION REQUIRED",
     r"\[(?:Brief Title|Describe[^\]\n]{0,300}|Entity \d[^\]\n]{0,300}|Boundary condition[^\]\n]{0,300}|"
     r"Error scenario[^\]\n]{0,300}|specific capability[^\]\n]{0,300}|key capability[^\]\n]{0,300}|"
@@ -165,14 +167,16 @@ def markers(
 
 
 def _open_marker(line: str, match: re.Match[str]) -> bool:
-    """An open question, not a quotation of the marker: not inside inline code, and not a bare
-    marker in a sentence that says none remain ("No [NEEDS CLARIFICATION] markers remain", the
-    line Spec Kit's checklist template writes into every feature)."""
-    if line.count("`", 0, match.start()) % 2 == 1:
+    """An open question, not a quotation of the marker: not inside inline code, not after "Use"
+    (the template's own guideline), not the template's "[NEEDS CLARIFICATION: specific question]",
+    and not a bare marker in a sentence that says none remain ("No [NEEDS CLARIFICATION] markers
+    remain", the line Spec Kit's checklist template writes into every feature)."""
+    if line.count("`", 0, match.start()) % 2 == 1 or _QUOTING.search(line, 0, match.start()):
         return False
-    if match.group(1) and match.group(1).strip():
-        return True
-    return not (_RESOLVED_BEFORE.search(line, 0, match.start()) or _RESOLVED_AFTER.match(line, match.end()))
+    question = (match.group(1) or "").strip()
+    if question:
+        return question.lower() not in _TEMPLATE_QUESTION
+    return not _NONE_REMAIN.search(line)
 
 
 def _story_at(stories: list[tuple[str, int, int]] | None, line: int) -> str | None:
@@ -216,8 +220,8 @@ def files_in(text: str) -> list[str]:
             continue
         if re.fullmatch(r"[\d./-]+|[A-Z]+/[A-Z]+|\w+/\w+/\w+ \w+", path):
             continue  # dates, versions, "I/O", "N/A"
-        if path.startswith("/") or re.search(r"@v?\d", path):
-            continue  # "/path/cli.js" in a fixture string, "actions/checkout@v6": not files of the repository
+        if path.startswith("/") or re.search(r"@v?\d", path) or re.fullmatch(r"[A-Z][A-Za-z0-9]*\.js", path):
+            continue  # "/path/cli.js" in a fixture string, "actions/checkout@v6", "Next.js": not repository files
         if path.count("/") == 1 and not path.endswith("/") and "." not in path and not path.startswith("."):
             continue  # "macOS/Linux", "written/removed": words joined by a slash, not a file
         found.append(path)

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 # ``T001-T003`` would read as one prefixed id.
 # Also ``T-002-000-001`` and ``T-003-P1-001-001`` (dashed sub-numbers after ``T-``) and
 # ``T-TEST-026`` (a word after ``T-``).
-_ID = (r"(?:(?!T\d)[A-Z][A-Z0-9]{1,9}-)?T(?:-\d{1,6}(?:-(?:[A-Z]{1,2}\d{1,3}|\d{1,4})){0,4}|-[A-Z]{2,10}-\d{1,4}|\d{1,6})"
+_ID = (r"(?:(?!T\d)[A-Z][A-Z0-9]{1,9}-)?T(?:-\d{1,6}(?:-(?:(?!T\d|T-)[A-Z]{1,10}\d{0,3}|\d{1,4})){0,4}|-[A-Z]{2,10}-\d{1,4}|"
+       r"\d{1,6})"
        r"(?:\.\d{1,4})*[a-z]?")
 # ASCII word boundaries: in Japanese or Chinese text an id stands right beside other letters
 # ("T022の後に", "はT3").
@@ -37,7 +38,8 @@ DEPENDENCY_KEYWORD = re.compile(
     r"d[ée]pend(?:s|ent)?\s+de|apr[èe]s|depende\s+de|despu[ée]s\s+de|h[äa]ngt\s+von|abh[äa]ngig\s+von|nach|"
     r"precondici[oó]n(?:es)?\s*:|dependencias?\s*:|prerrequisitos?\s*:|pr[ée]requis\s*:|abh[äa]ngigkeit(?:en)?\s*:|"
     r"voraussetzung(?:en)?\s*:|"
-    r"依存(?:先|関係)?|依赖(?:于)?|前置(?:条件|任务|タスク)?|의존(?:성)?|선행\s*(?:작업|조건)?)(?:\s*[:：])?\s*"
+    r"依存(?:先|関係)?|依赖(?:于)?|前置(?:条件|任务|タスク)?|의존(?:성)?|선행\s*(?:작업|조건)?\s*[:：])"
+    r"(?:\s*(?:\*\*|__))?(?:\s*[:：])?\s*(?:\*\*|__)?\s*"  # "**Depends on**: T008", "Depends on: **T008**"
 )
 # The waiting task comes after the keyword: "(blocks T017)", "before T004", "is a prerequisite for
 # T009 and T010", "avant T004", "antes de T004", "vor T004".
@@ -51,8 +53,10 @@ AFTER_POSTFIX = re.compile(r"\s*(?:(?:の|が)?\s*(?:完了|完成|終了|结束
                            r"(?:に|へ)依存|に依赖|에\s*의존)")  # "（T002, T003に依存）"
 BEFORE_POSTFIX = re.compile(r"\s*(?:の|之)?\s*(?:前|之前|이전)(?!提|[A-Za-z])")
 ARROW = re.compile(r"\s*(?:→|⟶|➜|➔|-{1,3}>|─{1,6}>|─{0,6}▶|={1,2}>)\s*")
-STRICT_KEYWORDS = ("depend", "dep", "blocked")
-"""Keywords that promise task ids: when none follow, the phrase is reported as unparseable."""
+STRICT_KEYWORDS = ("depends on", "depend on", "dep:", "deps:", "dep :", "blocked")
+"""Keywords that promise task ids: when none follow, the phrase is reported as unparseable. Not the
+noun ("Dependencies: react, vite" names packages)."""
+_NONE = re.compile(r"(?i)\s*(?:none|nothing|n/a|-|—|ninguna?|aucune?|keine?|なし|无|없음)\b")
 
 STORY = re.compile(r"(?<![A-Za-z])US[-_ ]?(\d{1,3})([a-z]?)(?![\da-z])")
 REF_PREFIXES = ("FR", "NFR", "SC")
@@ -89,6 +93,8 @@ def looks_like_id(rid: str) -> bool:
 
 def is_requirement_prefix(prefix: str, in_requirements_section: bool) -> bool:
     last = prefix.rsplit("-", 1)[-1]
+    if prefix.split("-", 1)[0] in ALWAYS_REQUIREMENT and prefix not in NOT_REQUIREMENT:
+        return True  # "SC-P-001", "FR-AUTH-002"
     if prefix in NOT_REQUIREMENT or last in NOT_REQUIREMENT and last not in ALWAYS_REQUIREMENT:
         return False
     return last in ALWAYS_REQUIREMENT or last.endswith("R") and len(last) <= 4 or in_requirements_section
@@ -101,7 +107,7 @@ def ref_pattern(prefixes: Iterable[str] = REF_PREFIXES) -> re.Pattern[str]:
 
 
 REF = ref_pattern()
-_REF_RANGE_DASH = r"\s*(?:–|—|-|〜|～|\.\.|\bto\b|\bthrough\b|\bthru\b)\s*"
+_REF_RANGE_DASH = r"\s*(?:–|—|-|〜|～|~|\.\.|\bto\b|\bthrough\b|\bthru\b|到|至)\s*"
 
 
 def refs_in(text: str, pattern: re.Pattern[str]) -> list[str]:
@@ -182,7 +188,7 @@ def dependencies(text: str) -> tuple[list[str], list[str], list[str]]:
         problems.extend(f"range {b!r} cannot be expanded" for b in bad)
         if ids:
             depends.extend(ids)
-        elif match.group(1).lower().startswith(STRICT_KEYWORDS):
+        elif match.group(1).lower().startswith(STRICT_KEYWORDS) and not _NONE.match(text, match.end()):
             tail = text[match.start() : match.end() + 30].strip()
             problems.append(f"no task id after {tail!r}")
     for match in BLOCKS_KEYWORD.finditer(text):
@@ -264,12 +270,20 @@ def statements(text: str) -> list[tuple[list[str], list[str]]]:
     return out
 
 
+_PAIR_SPLIT = re.compile(rf"[,;，、]\s*(?=(?:{_ID})\s*(?:→|⟶|➜|-{{1,3}}>|─|=>))")
+
+
 def arrow_chains(text: str) -> list[list[list[str]]]:
-    """Chains of task ids joined by arrows: ``T008 → T009, T010 → T011``.
+    """Chains of task ids joined by arrows: ``T008 → T009, T010 → T011`` (two pairs: a comma
+    before an id that starts another arrow ends the chain, it does not extend the group).
 
     Each link of a chain is a group of ids (a list or a range); every id of a group depends on
     every id of the group before it.
     """
+    if "," in text or ";" in text or "、" in text or "，" in text:
+        pieces = _PAIR_SPLIT.split(text)
+        if len(pieces) > 1:
+            return [chain for piece in pieces for chain in arrow_chains(piece)]
     chains: list[list[list[str]]] = []
     pos = 0
     while True:

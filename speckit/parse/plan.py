@@ -47,7 +47,7 @@ TECH_CONTEXT = re.compile(r"technical context|技術的コンテキスト|技术
 DONE_WORDS = re.compile(r"✅|✔|☑|\b(?:done|complete[d]?|created|pass(?:ed)?|yes|approved|merged|shipped)\b", re.I)
 OPEN_WORDS = re.compile(r"⏳|❌|🔄|\b(?:pending|todo|to do|tbd|in progress|creating|wip|blocked|fail(?:ed)?|no|deferred)\b", re.I)
 PARTIAL_WORDS = re.compile(r"🔄|\b(?:in progress|creating|partial|wip)\b", re.I)
-CHECKBOX_STATE: dict[str, TaskState] = {" ": "open", "x": "done", "X": "done", "~": "partial"}
+CHECKBOX_STATE: dict[str, TaskState] = {" ": "open", "x": "done", "X": "done", "~": "partial", "!": "open"}
 
 
 def status_state(status: str) -> TaskState:

@@ -38,9 +38,9 @@ AS_A = re.compile(
     r"(?:,?\s+so\s+that\s+(?P<so>.+?))?\s*\.?$",
     re.I | re.S,
 )
-_GIVEN = (r"Given|주어진\s*상황|[ÉE]tant\s+donn[ée](?:\s+que|\s+qu')?|Dado(?:\s+que)?|Angenommen|Gegeben(?:\s+sei)?|"
+_GIVEN = (r"Given|주어진\s*상황|상황|[ÉE]tant\s+donn[ée](?:\s+que|\s+qu')?|Dado(?:\s+que)?|Angenommen|Gegeben(?:\s+sei)?|"
           r"前提条件|前提|假设|假如|给定|假定|주어진|전제")
-_WHEN = r"When|언제|Quand|Lorsque?|Cuando|Wenn|操作|もし|実行|アクション|当|만약"
+_WHEN = r"When|언제|동작|행동|Quand|Lorsque?|Cuando|Wenn|操作|もし|実行|アクション|当|만약"
 _THEN = r"Then|Alors|Entonces|Dann|期待結果|期待される結果|期待|結果|ならば|那么|则|그러면|기대\s*결과"
 _KEYWORD_TAIL = r"(?![A-Za-z])\s*[,:：、]?\s*"
 GIVEN_AT = re.compile(rf"\s*(?:{_GIVEN}){_KEYWORD_TAIL}", re.I)
@@ -175,7 +175,7 @@ def _stories(parsed: Parsed, path: str, diagnostics: list[Diagnostic]) -> list[S
                 i_want=known.i_want or more.i_want, so_that=known.so_that or more.so_that,
                 end_line=max(known.end_line, more.end_line))
             continue
-        if priority is None:
+        if priority is None and not section.title.lstrip().startswith("~~"):  # a withdrawn, struck story
             diagnostics.append(
                 diag("parse/story-priority", f"user story {number}{suffix} has no priority in its heading",
                      path, section.line, hint="write it as '(Priority: P1)' at the end of the heading")
@@ -262,7 +262,15 @@ def _story(section: Section, story_id: str, number: int | None, title: str, prio
     why = test = None
     scenarios: list[Scenario] = []
     expecting_acceptance = False
+    pending: str | None = None  # a Why or Independent Test label whose text is the next list
     for owner in section.walk():
+        if owner is not section and (_KEY_TEST.search(owner.title) or _KEY_WHY.search(owner.title)):
+            # "#### 独立测试" / "#### 优先级原因" headings instead of bold labels
+            body = " ".join(clean(blk.text) for blk in owner.blocks if isinstance(blk, Para)) or owner.title
+            if _KEY_TEST.search(owner.title):
+                test = test or body
+            else:
+                why = why or body
         if owner is not section and _KEY_ACCEPT.search(owner.title):
             expecting_acceptance = True
         for block in owner.blocks:
@@ -277,8 +285,10 @@ def _story(section: Section, story_id: str, number: int | None, title: str, prio
                             scenarios.append(_scenario(value, block.line, block.end_line))
                     elif _KEY_TEST.search(key):
                         test = value
+                        pending = None if value else "test"
                     elif _KEY_WHY.search(key):
                         why = value
+                        pending = None if value else "why"
                     elif split_gwt(text):
                         scenarios.append(_scenario(text, block.line, block.end_line))
                     else:
@@ -289,6 +299,11 @@ def _story(section: Section, story_id: str, number: int | None, title: str, prio
                     scenarios.append(_scenario(text, block.line, block.end_line))
                 elif owner is section and not scenarios:
                     narrative.append(text)
+            elif isinstance(block, ListBlock) and pending:
+                # "**이 우선순위인 이유**:" alone on its line, its reasons as a list below it
+                listed = "; ".join(clean(item.text or "") for item in block.items)
+                why, test = (listed, test) if pending == "why" else (why, listed)
+                pending = None
             elif isinstance(block, ListBlock):
                 scenarios.extend(_list_scenarios(block, expecting_acceptance))
     story_text = " ".join(narrative)
@@ -365,7 +380,12 @@ def _legacy_story(parsed: Parsed) -> Story | None:
 
 
 # Not "**FR-022's viewport gate moved ...**" or "**SC-005 "correctly"**:": sentences about an id.
-_DEF_LEAD = re.compile(rf"^\s*(?P<strike>~~)?\s*(?P<mark>\*\*|__|`)?\s*(?P<id>{ids._REQ_BODY})(?![\w-]|\.\d|['’]s\b|\s*[\"“「])")
+# Not "**FR-001 to FR-013**: ..." or "### FR-001 到 FR-004": a range names ids, it defines none.
+_DEF_LEAD = re.compile(rf"^\s*(?P<strike>~~)?\s*(?P<mark>\*\*|__|`)?\s*(?P<id>{ids._REQ_BODY})(?![\w-]|\.\d|['’]s\b|\s*[\"“「])"
+                       r"(?!\s*(?:to|through|thru|–|—|~|〜|到|至|-)\s*[A-Z][A-Z0-9]*-?\d)")
+# A bold span that says more than the id and a topic in brackets ("**SC-006 export**:",
+# "**FR-012 — no overflow menu.**") comments on a requirement; it defines nothing a second time.
+_BOLD_COMMENT = re.compile(r"^\s*(?:~~)?\s*\*\*[^*\n]*?\d[a-z]?\s+(?![(（])[^*\n]+\*\*")
 _DEF_SEP = re.compile(r"^\s*(?:\*\*|__|`)?\s*(?:[:：.)|]|—|–|-\s|[(（\[]|$)")
 _LINE_LEAD = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX~]\]\s+)?|\d{1,3}[.)]\s+|\|\s*)?")
 
@@ -434,6 +454,7 @@ def _requirements(parsed: Parsed) -> tuple[list[Requirement], list[Requirement]]
     them. Goals, non-goals, assumptions, acceptance ids and cited standards are never requirements."""
     found: list[tuple[Requirement, bool, bool]] = []  # (requirement, in a requirements section, success)
     table_lines: set[int] = set()
+    comments: set[int] = set()
     for section, in_req, in_sc in _requirement_sections(parsed):
         candidates: list[tuple[str, int, int, bool]] = []  # (text, line, end line, a heading)
         if section.level:
@@ -451,6 +472,8 @@ def _requirements(parsed: Parsed) -> tuple[list[Requirement], list[Requirement]]
                         candidates.append((cells[0] + " | " + " | ".join(cells[1:]), line, line, False))
                         table_lines.add(line)
         for text, line, end_line, heading in candidates:
+            if _BOLD_COMMENT.match(text):
+                comments.add(line)
             definition = _definition(text, strict=not in_req)
             if definition is None:
                 continue
@@ -473,8 +496,8 @@ def _requirements(parsed: Parsed) -> tuple[list[Requirement], list[Requirement]]
             if req.id in in_sections or req.id in seen_outside:
                 continue  # a reference to a definition, or a repeat of one made outside any section
             seen_outside.add(req.id)
-        if req.line in table_lines and req.id in seen:
-            continue  # a traceability table (| FR-006 | US3 | ...) names requirements defined above
+        if (req.line in table_lines or req.line in comments) and req.id in seen:
+            continue  # a traceability table (| FR-006 | US3 | ...) or a comment names requirements defined above
         seen.add(req.id)
         prefix = ids.id_prefix(req.id).rsplit("-", 1)[-1]
         success = prefix == "SC" or in_sc and prefix not in ("FR", "NFR", "R", "REQ")

@@ -41,7 +41,9 @@ chains written there are order hints, never constraints."""
 DEPENDENCY_SECTION = re.compile(r"depend|prerequisite|blocking|依存|依赖|前置|dépendance|dependencia|abhängigkeit|의존", re.I)
 NOT_TASK_SECTION = re.compile(
     r"depend|execution order|parallel|notes?\b|strategy|legend|format|summary|progress|overview|example|"
-    r"依存|並列|并行|平行|進捗|进度|実行順序|执行顺序|サマリー|概要|注意|備考|备注|例",
+    r"validation checklist|verification checklist|"
+    r"依存|並列|并行|平行|進捗|进度|実行順序|执行顺序|サマリー|概要|注意|備考|备注|例|병렬|의존|예시|참고|요약|"
+    r"parall[èe]l|parallelo|paralelo|beispiel|exemple|ejemplo|abh[äa]ngigkeit|d[ée]pendance|dependencia|remarques",
     re.I,
 )
 
@@ -58,6 +60,7 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
     ancestors: list[b.Section] = []
     heading_task: tuple[int, int] | None = None  # (index in tasks, level) of a task written as a heading
     table_rows: set[tuple[str | None, int]] = set()
+    heading_ids: set[str | None] = set()
     for section in parsed.sections()[1:]:
         while ancestors and ancestors[-1].level >= section.level:
             ancestors.pop()
@@ -69,6 +72,7 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
             task, blocked = as_task
             tasks.append((_with_body(task, section, refs, path, diagnostics), blocked))
             heading_task = (len(tasks) - 1, section.level)
+            heading_ids.add(task.id)
             continue
         phase = _phase(section, refs) if heading_task is None else None
         if phase is not None:
@@ -78,7 +82,8 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
             current = None
         # Below the nearest phase heading (or anywhere, outside phases): a "Parallel example",
         # "Dependencies" or "Notes" heading holds mentions of tasks, not tasks.
-        below = ancestors[next((i for i in range(len(ancestors) - 1, -1, -1) if _is_phase(ancestors[i])), -1) + 1 :]
+        # A story heading under "## 병렬 실행 예시" (parallel examples) is no phase boundary (#11).
+        below = ancestors[next((i for i in range(len(ancestors) - 1, -1, -1) if PHASE.match(ancestors[i].title)), -1) + 1 :]
         prose_only = any(NOT_TASK_SECTION.search(s.title) for s in below)
         in_dependencies = any(DEPENDENCY_SECTION.search(s.title) for s in below)
         hint = bool(HINT_CONTEXT.search(section.title))
@@ -86,9 +91,16 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
             if isinstance(block, b.Para) and current is not None and re.match(r"^\s*(\*\*|__)?Checkpoint", block.text, re.I):
                 meta = META.match(block.text.strip())
                 checkpoint = clean(meta.group(2)) if meta else clean(block.text)
-                current = replace(current, checkpoint=checkpoint)
+                current = replace(current, checkpoint=checkpoint,
+                                  refs=list(dict.fromkeys(current.refs + ids.refs_in(block.text, refs))))
                 phases[-1] = current
             elif isinstance(block, b.Para) and current is not None and phases and phases[-1] is current:
+                meta = META.match(block.text.strip())
+                if meta and re.fullmatch(r"(?i)user stor(?:y|ies)|stor(?:y|ies)|ストーリー|用户故事|스토리", meta.group(1).strip()):
+                    named = ids.story_ids(meta.group(2))  # "**User Story**: US1 - title" under the phase heading
+                    if named:
+                        current = replace(current, stories=list(dict.fromkeys(current.stories + named)), kind="story")
+                        phases[-1] = current
                 cited = ids.refs_in(block.text, refs)
                 if cited:
                     current = replace(current, refs=list(dict.fromkeys(current.refs + cited)))
@@ -114,8 +126,8 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
             if text_line in parsed.code_lines or text_line in parsed.comment_lines:
                 continue
             found = _task(item, text, current, refs, prose_only, path, diagnostics)
-            if found is not None and prose_only and found[0].id in seen:
-                found = None  # a task mentioned again in a parallel example or a notes list: not a copy
+            if found is not None and found[0].id in seen and (prose_only or found[0].id in heading_ids):
+                found = None  # a task mentioned again (a parallel example, a checklist of heading tasks): no copy
             if found is None:
                 prose.append(Prose(text_line, text, in_dependencies, hint))
             else:
@@ -262,7 +274,7 @@ def _phase(section: b.Section, refs: re.Pattern[str] | None) -> Phase | None:
         return None
     priority = PRIORITY.search(title) or SHORT_PRIORITY.search(title)
     # "Phase 5: Resolver (US1, US2, US3)" is for those stories, as "[US1]" in the title is.
-    stories = [f"US{int(story.group(1))}{story.group(2)}"] if story else ids.story_ids(title)
+    stories = list(dict.fromkeys(([f"US{int(story.group(1))}{story.group(2)}"] if story else []) + ids.story_ids(title)))
     return Phase(
         number=match.group(1) if match else None,
         title=title,
@@ -314,6 +326,7 @@ def _leading(text: str) -> tuple[str | None, list[str], int]:
         return task_id, labels, pos + stripped
 
 
+_STATUS_EMOJI = re.compile(r"^\s*(?:✅|✔️?|☑️?|⏳|❌|🔄|🚧|⚠️?)\s*")
 # A checkbox item may number its task without a T: "- [ ] R051 Audit ...", "- [ ] **D011** ...".
 OTHER_ID = re.compile(r"(?:~~)?(?:\*\*|__|`)?([A-Z]{1,3}-?\d{2,5}[a-z]?)(?:\*\*|__|`)?(?:~~)?(?:\s*[:.)]\s*|\s+|$)")
 NOT_TASK_PREFIXES = frozenset({"FR", "FR-", "SC", "SC-", "NFR", "NFR-", "US", "US-", "CHK", "CHK-", "AC", "AC-", "P", "V"})
@@ -330,6 +343,7 @@ def _task(item: b.Item, text: str, phase: Phase | None, refs: re.Pattern[str], p
           path: str, diagnostics: list[Diagnostic]) -> tuple[Task, list[str]] | None:
     """A list item -> (task, ids the task says it blocks), or None when the item is not a task."""
     text = b.strip_comments(text)
+    text = _STATUS_EMOJI.sub("", text, count=1)  # "- [x] ✅ T018 ...": the emoji repeats the box
     task_id, labels, pos = _leading(text)
     if task_id is None and item.checkbox is not None:
         other = OTHER_ID.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip()))
@@ -557,6 +571,25 @@ def _apply_prose_dependencies(found: list[tuple[Task, list[str]]], prose: list[P
                         hard.setdefault(task_id, {}).setdefault(dep, part.line)
                 else:
                     soft.setdefault(task_id, []).extend(before)
+    # A statement elsewhere never overrules a task's own line: an edge that runs against the tasks'
+    # own dependencies ("T006→T004,T005" in a file where T006 says "(depends on T004)", meaning
+    # "T006 needs T004, T005") is dropped, not turned into a cycle (#11).
+    own = {task.id: task.depends_on for task, _ in found if task.id}
+
+    def reaches(start: str, goal: str) -> bool:
+        stack, seen = [start], {start}
+        while stack:
+            for nxt in own.get(stack.pop(), ()):
+                if nxt == goal:
+                    return True
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        return False
+
+    for waiting, deps in hard.items():
+        for dep in [d for d in deps if reaches(d, waiting)]:
+            del deps[dep]
     tasks: list[Task] = []
     for task, _ in found:
         key = task.id or ""
