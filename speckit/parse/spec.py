@@ -499,8 +499,8 @@ def _requirements(parsed: Parsed) -> tuple[list[Requirement], list[Requirement]]
         if (req.line in table_lines or req.line in comments) and req.id in seen:
             continue  # a traceability table (| FR-006 | US3 | ...) or a comment names requirements defined above
         seen.add(req.id)
-        prefix = ids.id_prefix(req.id).rsplit("-", 1)[-1]
-        success = prefix == "SC" or in_sc and prefix not in ("FR", "NFR", "R", "REQ")
+        parts = ids.id_prefix(req.id).split("-")
+        success = "SC" in (parts[0], parts[-1]) or in_sc and parts[-1] not in ("FR", "NFR", "R", "REQ")
         (criteria if success else requirements).append(req)
     return requirements, criteria
 

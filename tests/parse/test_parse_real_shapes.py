@@ -172,3 +172,56 @@ def test_tasks_numbered_without_a_t_and_their_dependencies() -> None:
         ("T001", ["US6"], False, []), ("D010", [], False, []), ("D011", [], False, ["D010"]),
         ("R051", [], True, []), (None, [], False, []), ("T-003-P1-001-001", [], False, []),
     ]
+
+
+def test_ranges_and_comments_about_ids_define_nothing_again() -> None:
+    from speckit.parse import blocks
+    from speckit.parse.spec import extract
+
+    text = ("# Feature Specification: x\n\n## Requirements\n\n- **FR-001**: one\n- **FR-002**: two\n"
+            "- **SC-006**: six\n- **SC-P-001**: a two-part prefix\n\n## Testing\n\n"
+            "- **FR-001 to FR-002**: tested together\n- **SC-006 export**: measured by the export job\n"
+            "- **FR-002 — no overflow menu.** an accepted deviation\n### FR-001 到 FR-002: 概要\n"
+            "- **FR-022's gate moved** to the page\n")
+    spec, _ = extract(blocks.parse(text), "spec.md")
+    assert [(r.id, r.line) for r in spec.requirements] == [("FR-001", 5), ("FR-002", 6)]
+    assert [(r.id, r.line) for r in spec.success_criteria] == [("SC-006", 7), ("SC-P-001", 8)]
+
+
+def test_arrow_pairs_and_prose_that_contradicts_the_tasks_own_lines() -> None:
+    from speckit.parse import blocks
+    from speckit.parse.tasks import extract
+
+    assert ids.arrow_chains("T011→T019, T012→T020") == [[["T011"], ["T019"]], [["T012"], ["T020"]]]
+    text = ("# Tasks: x\n\n## Phase 1: Setup\n\n- [ ] T004 Types\n- [ ] T005 Client\n"
+            "- [ ] T006 Provider (depends on T004)\n\n## Dependencies\n\n- T006→T004,T005\n")
+    _, tasks, _ = extract(blocks.parse(text), "tasks.md")
+    # "T006→T004,T005" means "T006 needs T004 and T005" here; read as written it would make T004
+    # wait for T006 against T006's own line: that edge is dropped instead of becoming a cycle.
+    assert {t.id: t.depends_on for t in tasks} == {"T004": [], "T005": ["T006"], "T006": ["T004"]}
+
+
+def test_status_emoji_and_blocked_boxes_before_ids() -> None:
+    from speckit.parse import blocks
+    from speckit.parse.tasks import extract
+
+    text = "# Tasks: x\n\n## Phase 1: Setup\n\n- [x] ✅ T018 Done thing\n- [!] T010 Blocked thing\n"
+    _, tasks, _ = extract(blocks.parse(text), "tasks.md")
+    assert [(t.id, t.state, t.title) for t in tasks] == [("T018", "done", "Done thing"), ("T010", "open", "Blocked thing")]
+
+
+def test_markers_quoted_by_the_template_or_a_checklist_are_not_open(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from speckit.check import check_feature
+    from speckit.config import Config
+    from speckit.parse import load_feature
+
+    (tmp_path / "spec.md").write_text(
+        "# Feature Specification: x\n\nUse [NEEDS CLARIFICATION: specific question] for every guess.\n\n"
+        "- No quedan marcadores [NEEDS CLARIFICATION] en la especificación\n\n"
+        "**Language**: [NEEDS CLARIFICATION]\n", encoding="utf-8")
+    (tmp_path / "checklists").mkdir()
+    (tmp_path / "checklists" / "requirements.md").write_text(
+        "# Checklist\n\n- [ ] [NEEDS CLARIFICATION: how long?] answered\n", encoding="utf-8")
+    found = [(d.path.rsplit("/", 1)[-1], d.line) for d in check_feature(load_feature(tmp_path), Config(), tmp_path)
+             if d.rule == "spec/needs-clarification"]
+    assert found == [("spec.md", 7)]
