@@ -110,11 +110,23 @@ REF = ref_pattern()
 _REF_RANGE_DASH = r"\s*(?:–|—|-|〜|～|~|\.\.|\bto\b|\bthrough\b|\bthru\b|到|至)\s*"
 
 
+_DASHED_RANGE = re.compile(r"([A-Z][A-Z0-9]*-)(\d{2,4})-(\d{2,4})")
+
+
 def refs_in(text: str, pattern: re.Pattern[str]) -> list[str]:
     """Requirement ids cited in ``text``, with ranges expanded: ``FR-001 through FR-004``,
     ``FR-001–FR-004``, ``FR-001..FR-004`` (a range that cannot be expanded keeps its two ends)."""
     found: list[str] = []
     matches = list(pattern.finditer(text))
+    dashed = [m for m in matches if _DASHED_RANGE.fullmatch(m.group(0))]
+    expanded: set[str] = set()
+    if dashed:  # "FR-001-018" with 018 > 001 and the same width: a range, not a sub-number
+        for m in dashed:
+            lead = _DASHED_RANGE.fullmatch(m.group(0))
+            assert lead is not None
+            if int(lead.group(3)) > int(lead.group(2)) and len(lead.group(3)) == len(lead.group(2)):
+                found.extend(expand_range(lead.group(1) + lead.group(2), lead.group(1) + lead.group(3)) or [])
+                expanded.add(m.group(0))  # the dashed range itself is no id
     skip = -1
     for i, match in enumerate(matches):
         if i <= skip:
@@ -124,11 +136,11 @@ def refs_in(text: str, pattern: re.Pattern[str]) -> list[str]:
             nxt = matches[i + 1]
             between = text[match.end() : nxt.start()]
             if re.fullmatch(_REF_RANGE_DASH, between) and id_prefix(match.group(0)) == id_prefix(nxt.group(0)):
-                expanded = expand_range(match.group(0), nxt.group(0))
-                if expanded:
-                    found.extend(expanded[1:])
+                between_ids = expand_range(match.group(0), nxt.group(0))
+                if between_ids:
+                    found.extend(between_ids[1:])
                     skip = i + 1
-    return list(dict.fromkeys(found))
+    return [ref for ref in dict.fromkeys(found) if ref not in expanded]
 
 
 def expand_range(first: str, last: str) -> list[str] | None:

@@ -419,6 +419,11 @@ def _mentions(parsed: Parsed) -> tuple[dict[str, int], dict[str, int]]:
             continue
         for match in ids.REQUIREMENT_ID.finditer(line):
             mentions.setdefault(match.group(1), number)
+            if line.startswith("/", match.end()):  # "NFR-1/3/4/8" names NFR-3, NFR-4 and NFR-8 too
+                head = re.match(r"(.*?)\d+$", match.group(1))
+                for more in re.match(r"(?:/\d{1,4})*", line[match.end() :]).group(0).split("/")[1:]:  # type: ignore[union-attr]
+                    if head:
+                        mentions.setdefault(head.group(1) + more, number)
         lead = _DEF_LEAD.match(line, _LINE_LEAD.match(line).end())  # type: ignore[union-attr]
         if lead and number not in parsed.code_lines:
             leads.setdefault(lead.group("id"), number)

@@ -68,6 +68,8 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
         if heading_task is not None and section.level <= heading_task[1]:
             heading_task = None
         as_task = _heading_task(section, current, refs, path, diagnostics)
+        if as_task is not None and any(t.id == as_task[0].id for t, _ in tasks):
+            as_task = None  # "### T005 — why the wind stays out": a note on a task listed above
         if as_task is not None:
             task, blocked = as_task
             tasks.append((_with_body(task, section, refs, path, diagnostics), blocked))
@@ -126,8 +128,11 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
             if text_line in parsed.code_lines or text_line in parsed.comment_lines:
                 continue
             found = _task(item, text, current, refs, prose_only, path, diagnostics)
-            if found is not None and found[0].id in seen and (prose_only or found[0].id in heading_ids):
-                found = None  # a task mentioned again (a parallel example, a checklist of heading tasks): no copy
+            if found is not None and found[0].id in seen and (prose_only or found[0].id in heading_ids
+                                                              or item.checkbox is None):
+                # A task mentioned again (a parallel example, a checklist of heading tasks, a bullet
+                # such as "- **T016 und T026 sind Nachweise**"): no second copy.
+                found = None
             if found is None:
                 prose.append(Prose(text_line, text, in_dependencies, hint))
             else:
@@ -346,9 +351,9 @@ def _task(item: b.Item, text: str, phase: Phase | None, refs: re.Pattern[str], p
     text = _STATUS_EMOJI.sub("", text, count=1)  # "- [x] ✅ T018 ...": the emoji repeats the box
     task_id, labels, pos = _leading(text)
     if task_id is None and item.checkbox is not None:
-        other = OTHER_ID.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip()))
-        if other and other.group(1).rstrip("0123456789-ab") not in NOT_TASK_PREFIXES:
-            task_id, pos = other.group(1), other.end()
+        numbered = OTHER_ID.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip()))
+        if numbered and numbered.group(1).rstrip("0123456789-ab") not in NOT_TASK_PREFIXES:
+            task_id, pos = numbered.group(1), numbered.end()
             again, more, advance = _leading(text[pos:])
             if again is None:
                 labels, pos = labels + more, pos + advance
@@ -587,9 +592,9 @@ def _apply_prose_dependencies(found: list[tuple[Task, list[str]]], prose: list[P
                     stack.append(nxt)
         return False
 
-    for waiting, deps in hard.items():
-        for dep in [d for d in deps if reaches(d, waiting)]:
-            del deps[dep]
+    for waiting_id, prerequisites in hard.items():
+        for dep in [d for d in prerequisites if reaches(d, waiting_id)]:
+            del prerequisites[dep]
     tasks: list[Task] = []
     for task, _ in found:
         key = task.id or ""
