@@ -61,6 +61,7 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
     heading_task: tuple[int, int] | None = None  # (index in tasks, level) of a task written as a heading
     table_rows: set[tuple[str | None, int]] = set()
     heading_ids: set[str | None] = set()
+    defined: set[str | None] = set()  # ids of the tasks read so far
     for section in parsed.sections()[1:]:
         while ancestors and ancestors[-1].level >= section.level:
             ancestors.pop()
@@ -68,13 +69,14 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
         if heading_task is not None and section.level <= heading_task[1]:
             heading_task = None
         as_task = _heading_task(section, current, refs, path, diagnostics)
-        if as_task is not None and any(t.id == as_task[0].id for t, _ in tasks):
+        if as_task is not None and as_task[0].id in defined:
             as_task = None  # "### T005 — why the wind stays out": a note on a task listed above
         if as_task is not None:
             task, blocked = as_task
             tasks.append((_with_body(task, section, refs, path, diagnostics), blocked))
             heading_task = (len(tasks) - 1, section.level)
             heading_ids.add(task.id)
+            defined.add(task.id)
             continue
         phase = _phase(section, refs) if heading_task is None else None
         if phase is not None:
@@ -112,6 +114,7 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
                 if kind == "tasks":
                     rows = _table_tasks(block, current, refs)
                     tasks.extend(rows)
+                    defined.update(task.id for task, _ in rows)
                     table_rows.update((task.id, task.line) for task, _ in rows)
                 elif kind == "dependencies":
                     story_deps.extend(_story_dependencies(block))
@@ -123,13 +126,12 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
             task, blocked = tasks[index]
             tasks[index] = (_with_body(task, section, refs, path, diagnostics), blocked)
             continue
-        seen = {t.id for t, _ in tasks if t.id}
         for item, text_line, text in _items(section.blocks):
             if text_line in parsed.code_lines or text_line in parsed.comment_lines:
                 continue
             found = _task(item, text, current, refs, prose_only, path, diagnostics)
-            if found is not None and found[0].id in seen and (prose_only or found[0].id in heading_ids
-                                                              or item.checkbox is None):
+            again = found is not None and found[0].id is not None and found[0].id in defined
+            if again and (prose_only or found[0].id in heading_ids or item.checkbox is None):  # type: ignore[index]
                 # A task mentioned again (a parallel example, a checklist of heading tasks, a bullet
                 # such as "- **T016 und T026 sind Nachweise**"): no second copy.
                 found = None
@@ -137,6 +139,7 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
                 prose.append(Prose(text_line, text, in_dependencies, hint))
             else:
                 tasks.append(found)
+                defined.add(found[0].id)
         prose.extend(Prose(blk.line, blk.text, in_dependencies, hint) for blk in section.blocks if isinstance(blk, b.Para))
     task_list = TaskList(**document_fields(parsed, path), phases=phases, story_dependencies=story_deps)
     if table_rows:
@@ -163,10 +166,6 @@ class Prose:
     """Under a heading of a suggested order ('MVP scope', 'Suggested order'): chains are hints."""
     diagram: bool = False
     """A line of a fenced dependency diagram (``T001 --> T002``)."""
-
-
-def _is_phase(section: b.Section) -> bool:
-    return bool(PHASE.match(section.title)) or _phase(section, None) is not None
 
 
 def _heading_task(section: b.Section, phase: Phase | None, refs: re.Pattern[str], path: str,
