@@ -304,3 +304,29 @@ def test_leftover_patterns_skip_code_as_the_built_in_markers_do(tmp_path: Path) 
     data = json.loads(run("check", "specs", "--format", "json", cwd=tmp_path).stdout)
     found = [(d["line"], d["rule"]) for d in data["diagnostics"] if d["rule"] == "spec/template-leftover"]
     assert found == [(5, "spec/template-leftover")]
+
+
+def test_a_bug_in_one_feature_never_hides_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """#11: a StopIteration in one feature ended the run and printed nothing for the rest."""
+    for name in ("001-good", "002-bad", "003-good"):
+        folder = tmp_path / "specs" / name
+        folder.mkdir(parents=True)
+        (folder / "tasks.md").write_text("# Tasks: x\n\n## Phase 1: Setup\n\n- [ ] T001 Base (depends on T009)\n",
+                                         encoding="utf-8")
+    from speckit.check import graph_rules
+
+    real = graph_rules.check
+
+    def broken(graph):  # type: ignore[no-untyped-def]
+        if "002-bad" in graph.path:
+            raise StopIteration
+        return real(graph)
+
+    monkeypatch.setattr(graph_rules, "check", broken)
+    monkeypatch.delenv("SPECKIT_DEBUG", raising=False)
+    result = run("check", "specs", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 3
+    data = json.loads(result.stdout)
+    rules = sorted((Path(d["path"]).parts[1], d["rule"]) for d in data["diagnostics"])
+    assert rules == [("001-good", "graph/unknown-ref"), ("002-bad", "internal/bug"), ("003-good", "graph/unknown-ref")]
+    assert "1 feature(s) hit a bug; the others were checked" in result.stderr
