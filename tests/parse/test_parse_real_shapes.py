@@ -225,3 +225,30 @@ def test_markers_quoted_by_the_template_or_a_checklist_are_not_open(tmp_path) ->
     found = [(d.path.rsplit("/", 1)[-1], d.line) for d in check_feature(load_feature(tmp_path), Config(), tmp_path)
              if d.rule == "spec/needs-clarification"]
     assert found == [("spec.md", 7)]
+
+
+def test_a_step_is_human_only_when_it_says_so() -> None:
+    """'E3 — Full Check Gate' running 'bun run check' made run.sh wait for a person in CI (#11)."""
+    from speckit.parse import blocks
+    from speckit.parse.plan import extract
+
+    text = ("# Implementation Plan: x\n\n## Phase 1: Build\n\n### E3 — Full Check Gate\n\n```bash\nbun run check\n```\n\n"
+            "### 2.2 After the gate\n\n```bash\nbun test\n```\n\n### 3.1 HITL sign-off\n\n```bash\necho ready\n```\n")
+    plan, _ = extract(blocks.parse(text), "plan.md")
+    assert [(s.title, s.human) for s in plan.steps] == [
+        ("E3 — Full Check Gate", False), ("After the gate", False), ("HITL sign-off", True),
+    ]
+    assert [s.id for s in plan.steps][0] == "e3-full-check-gate"  # one dash for the em dash
+
+
+def test_evidence_paths_resolve_against_the_folder_that_holds_specs_without_git(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from speckit.check import repo_root_for
+    from speckit.config import Config
+
+    feature = tmp_path / "repo" / "specs" / "001-x"
+    feature.mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # never the directory speckit happens to run in
+    root = repo_root_for(feature, Config())
+    assert root == (tmp_path / "repo").resolve() or (root / ".git").exists()
