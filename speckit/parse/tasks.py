@@ -278,7 +278,13 @@ def _phase(section: b.Section, refs: re.Pattern[str] | None) -> Phase | None:
         return None
     priority = PRIORITY.search(title) or SHORT_PRIORITY.search(title)
     # "Phase 5: Resolver (US1, US2, US3)" is for those stories, as "[US1]" in the title is.
-    stories = list(dict.fromkeys(([f"US{int(story.group(1))}{story.group(2)}"] if story else []) + ids.story_ids(title)))
+    if story:
+        # "User Story 1 + US6 - title" is for both; a story id later in the title is only words.
+        joined = re.match(r"(?:\s*(?:\+|&|/|,|and)\s*(?:US|User\s+Story\s*)[-_ ]?\d{1,3}[a-z]?)+", story.group(3), re.I)
+        stories = list(dict.fromkeys([f"US{int(story.group(1))}{story.group(2)}"]
+                                     + ids.story_ids(re.sub(r"(?i)User\s+Story\s*", "US", joined.group(0)) if joined else "")))
+    else:
+        stories = ids.story_ids(title)  # "Phase 5: Resolver (US1, US2, US3)"
     return Phase(
         number=match.group(1) if match else None,
         title=title,
