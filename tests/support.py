@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,3 +67,27 @@ def _mojibake(char: str) -> str:
             except UnicodeDecodeError:
                 pass  # a byte ISO-8859-7 leaves undefined was dropped too
     return "".join(kept)
+
+
+PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
+GIT = ["git", "-c", "user.name=speckit-test", "-c", "user.email=test@speckit.invalid", "-c", "commit.gpgsign=false"]
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run([*GIT, *args], cwd=cwd, check=True, capture_output=True)
+
+
+def hook_repo(dest: Path) -> Path:
+    """A git repository holding this working tree's package and hook definition (for pre-commit)."""
+    dest.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "_vendor")
+    for name in ("pyproject.toml", "hatch_build.py", "README.md", ".pre-commit-hooks.yaml", "LICENSE"):
+        if (ROOT / name).exists():
+            shutil.copy2(ROOT / name, dest / name)
+    for name in ("speckit", "templates"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name, ignore=ignore)
+    git(dest, "init", "-q")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "hook under test")
+    return dest

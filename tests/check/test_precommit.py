@@ -9,39 +9,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from support import ROOT
+from support import PRE_COMMIT, ROOT, git, hook_repo
 
-PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
-GIT = ["git", "-c", "user.name=speckit-test", "-c", "user.email=test@speckit.invalid", "-c", "commit.gpgsign=false"]
-
-
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run([*GIT, *args], cwd=cwd, check=True, capture_output=True)
-
-
-def _hook_repo(dest: Path) -> Path:
-    """A git repository holding this working tree's package and hook definition."""
-    dest.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "_vendor")
-    for name in ("pyproject.toml", "hatch_build.py", "README.md", ".pre-commit-hooks.yaml", "LICENSE"):
-        if (ROOT / name).exists():
-            shutil.copy2(ROOT / name, dest / name)
-    for name in ("speckit", "templates"):
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, dest / name, ignore=ignore)
-    _git(dest, "init", "-q")
-    _git(dest, "add", "-A")
-    _git(dest, "commit", "-q", "-m", "hook under test")
-    return dest
 
 
 @pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed (pip install -e '.[test]')")
 def test_pre_commit_try_repo(tmp_path: Path) -> None:
-    hooks = _hook_repo(tmp_path / "hooks")
+    hooks = hook_repo(tmp_path / "hooks")
     project = tmp_path / "project"
     (project / "specs").mkdir(parents=True)
     cases = ROOT / "tests" / "cases" / "check"
@@ -50,8 +27,8 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     plan = clean / "plan.md"
     plan.write_text(plan.read_text().replace("tests/cases/check/clean/", "specs/001-export/"))
     (project / "README.md").write_text("not a spec document\n")
-    _git(project, "init", "-q")
-    _git(project, "add", "-A")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
     env.pop("VIRTUAL_ENV", None)
 
@@ -67,7 +44,7 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     shutil.copytree(cases / "graph-cycle" / "bad", broken)
     plan = broken / "plan.md"
     plan.write_text(plan.read_text().replace("tests/cases/check/graph-cycle/bad/", "specs/002-cycle/"))
-    _git(project, "add", "-A")
+    git(project, "add", "-A")
     failed = try_repo()
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout

@@ -9,39 +9,16 @@ pre-commit builds the hook's virtualenv from a copy of this working tree (about 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from support import ROOT
+from support import PRE_COMMIT, ROOT, git, hook_repo
 
 from speckit.cli import main
 
-PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
-GIT = ["git", "-c", "user.name=speckit-test", "-c", "user.email=test@speckit.invalid", "-c", "commit.gpgsign=false"]
 CYCLE = "# Tasks\n\n## Phase 1\n\n- [ ] T001 First (depends on T002)\n- [ ] T002 Second (depends on T001)\n"
 RULES_OFF = "rules:\n  graph/cycle: 'off'\n  graph/unknown-ref: 'off'\n"
-
-
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run([*GIT, *args], cwd=cwd, check=True, capture_output=True)
-
-
-def _hook_repo(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "_vendor")
-    for name in ("pyproject.toml", "hatch_build.py", "README.md", ".pre-commit-hooks.yaml", "LICENSE"):
-        if (ROOT / name).exists():
-            shutil.copy2(ROOT / name, dest / name)
-    for name in ("speckit", "templates"):
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, dest / name, ignore=ignore)
-    _git(dest, "init", "-q")
-    _git(dest, "add", "-A")
-    _git(dest, "commit", "-q", "-m", "hook under test")
-    return dest
 
 
 def test_the_hook_entry_ends_the_options() -> None:
@@ -70,7 +47,7 @@ def test_check_reads_no_option_after_double_dash(tmp_path: Path, monkeypatch: py
 @pytest.mark.timeout(900)
 @pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed (pip install -e '.[test]')")
 def test_pre_commit_reads_file_names_as_names(tmp_path: Path) -> None:
-    hooks = _hook_repo(tmp_path / "hooks")
+    hooks = hook_repo(tmp_path / "hooks")
     project = tmp_path / "project"
     real = project / "specs" / "001-x" / "tasks.md"
     real.parent.mkdir(parents=True)
@@ -79,8 +56,8 @@ def test_pre_commit_reads_file_names_as_names(tmp_path: Path) -> None:
         evil.mkdir(parents=True)
         (evil / "tasks.md").write_text(CYCLE, encoding="utf-8")
     (project / "tasks.md").write_text(RULES_OFF, encoding="utf-8")  # what --config=./tasks.md would load
-    _git(project, "init", "-q")
-    _git(project, "add", "-A")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
     env.pop("VIRTUAL_ENV", None)
     run = subprocess.run([str(PRE_COMMIT), "try-repo", str(hooks), "speckit-check", "--all-files"],
