@@ -168,9 +168,9 @@ def graph(b: Bench) -> list[Figure]:
 
     def feature(count: int) -> tuple[Feature, list[list[int]]]:
         preds = corpus.graph_edges(count, 3 * count)
-        tasks = [Task.model_construct(id=f"T{i + 1:06d}", title="t", text="t", line=i + 1,
+        tasks = [Task(id=f"T{i + 1:06d}", title="t", text="t", line=i + 1,
                                       depends_on=[f"T{p + 1:06d}" for p in pred]) for i, pred in enumerate(preds)]
-        return Feature.model_construct(feature=FeatureRef(id="graph", path="graph"), tasks=tasks,
+        return Feature(feature=FeatureRef(id="graph", path="graph"), tasks=tasks,
                                        documents=["tasks.md"]), preds
 
     def analyse(f: Feature) -> None:
@@ -195,7 +195,7 @@ def graph(b: Bench) -> list[Figure]:
     growth.subject = ratio.subject
     growth.baseline = Series(f"the same at {small:,} tasks", results[small][0])
     growth.value = growth.subject.median / growth.baseline.median
-    ratio.notes.append("in-process; the tasks are built with model_construct, outside the timing")
+    ratio.notes.append("in-process; the tasks are built outside the timing")
     # The baseline's own growth shows what the machine adds: once the graph outgrows the CPU's
     # caches, every pass over Python objects costs more per element, Kahn's sort included.
     kahn_growth = Series("Kahn", results[big][1]).median / Series("Kahn", results[small][1]).median

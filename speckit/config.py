@@ -8,6 +8,7 @@ not pay ~40 ms for a file that is not there.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
@@ -15,8 +16,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from speckit._models import Model, described
 from speckit.errors import InputError
+from speckit.model import described
 
 CONFIG_NAMES = ("speckit.yaml", ".speckit.yaml")
 RuleLevel = Literal["error", "warning", "info", "off"]
@@ -38,7 +39,7 @@ _FORBID = {"extra": "forbid"}  # pydantic's config for the dataclasses below: un
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InvestConfig(Model):
+class InvestConfig:
     __pydantic_config__ = _FORBID
 
     max_tasks: int = field(default=15, metadata={"ge": 1, "description": "invest/small: most tasks one story may have"})
@@ -48,7 +49,7 @@ class InvestConfig(Model):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Config(Model):
+class Config:
     """The configuration. A plain dataclass: without a config file (the common commit hook) pydantic
     is never imported; a file's data is validated through a pydantic TypeAdapter (#7)."""
 
@@ -75,7 +76,7 @@ class Config(Model):
         default_factory=lambda: ["Constitution Check (Automated)", "Design Review Gate (HITL Required)"],
     )
 
-    # Not read from the file: where it came from (excluded from model_dump).
+    # Not read from the file: where it came from (excluded from dumps: speckit.serialisation).
     root: Path = field(default=Path("."), metadata={"exclude": True})
     source: Path | None = field(default=None, metadata={"exclude": True})
     digest: str = field(default="", metadata={"exclude": True, "description": "hash of the config text, for cache keys"})
@@ -86,9 +87,9 @@ class Config(Model):
         return specs_path(self.root, self.specs_root, str(self.source or "config"), allow_outside_root())
 
 
-def public_keys(cls: type[Model]) -> list[str]:
+def public_keys(cls: type[Config] | type[InvestConfig]) -> list[str]:
     """The keys a config file may set in ``cls`` (Config or InvestConfig), in declaration order."""
-    return [f.name for f in fields(cls) if not f.metadata.get("exclude")]  # type: ignore[arg-type]
+    return [f.name for f in fields(cls) if not f.metadata.get("exclude")]
 
 
 def error_message(error: Any) -> str:
@@ -128,13 +129,18 @@ def specs_path(root: Path, specs_root: str, source: str, allow_outside: bool) ->
     return path
 
 
-def repo_root(start: Path) -> Path:
-    """The git top level above ``start``, else ``start`` itself."""
+def git_top(start: Path) -> Path | None:
+    """The git top level at or above ``start`` (resolved), or None outside any repository."""
     start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
             return folder
-    return start
+    return None
+
+
+def repo_root(start: Path) -> Path:
+    """The git top level above ``start``, else ``start`` itself."""
+    return git_top(start) or start.resolve()
 
 
 def find_config(start: Path) -> Path | None:
@@ -160,16 +166,18 @@ def load(start: Path | None = None, path: Path | None = None) -> Config:
     data, lines, text = _read(path)
     from pydantic import ValidationError
 
+    from speckit import serialisation
+
     try:
-        config = Config.model_validate(data)
+        config = serialisation.validate(Config, data)
     except ValidationError as error:
         first = error.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
         line = _line_of(lines, first["loc"])
         where = f"{path}:{line}" if line else str(path)
         raise InputError(f"{where}: bad config key '{key}': {error_message(first)}") from None
-    return config.model_copy(update={"root": path.parent.resolve(), "source": path,
-                                     "digest": hashlib.sha256(text.encode()).hexdigest()[:16]})
+    return dataclasses.replace(config, root=path.parent.resolve(), source=path,
+                               digest=hashlib.sha256(text.encode()).hexdigest()[:16])
 
 
 def _read(path: Path) -> tuple[dict[str, Any], Any, str]:

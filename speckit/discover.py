@@ -14,7 +14,8 @@ from pathlib import Path
 from speckit.config import Config
 from speckit.errors import InputError
 from speckit.model import Feature
-from speckit.parse import DOCUMENTS, NUMBER_PREFIX, is_feature_dir, load_document, load_feature, walk_features
+from speckit.parse import (DOCUMENTS, NUMBER_PREFIX, feature_files, is_feature_dir, load_document, load_feature,
+                           walk_features)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,12 @@ class Target:
 
     folder: Path
     document: Path | None = None
+
+
+def documents(target: Target) -> list[Path]:
+    """The documents :func:`read` parses for a target: its one document, or the feature folder's
+    (``speckit.parse.feature_files``: never a link out of the repository, which is skipped)."""
+    return [target.document] if target.document is not None else feature_files(target.folder)[0]
 
 
 def read(target: Target, data: dict[Path, bytes] | None = None) -> Feature:

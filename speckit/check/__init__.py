@@ -7,6 +7,7 @@ config, so the benchmark's content-hashed cache can wrap it. Cross-feature rules
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
 from collections.abc import Iterable, Iterator
@@ -14,13 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from speckit.check.rules import INVEST_RULES, RULES, SUPERSEDED, Rule
-from speckit.config import Config
+from speckit.config import Config, git_top
 from speckit.discover import Target
 from speckit.errors import InputError
 from speckit.model import Diagnostic, Feature
 
 if TYPE_CHECKING:
-    from speckit.cache import Cache
+    from speckit.store import Cache
 
 __all__ = ["BUG", "RULES", "INVEST_RULES", "Rule", "check_feature", "check_features", "check_target", "validate_config"]
 
@@ -81,9 +82,9 @@ def level(rule: str, config: Config, default: str | None = None) -> str | None:
 def repo_root_for(folder: Path, config: Config) -> Path:
     """Evidence paths resolve against the git top level, else the folder that holds the specs root."""
     start = folder.resolve()
-    for candidate in (start, *start.parents):
-        if (candidate / ".git").exists():
-            return candidate
+    top = git_top(start)
+    if top is not None:
+        return top
     # No git: the folder that holds the feature's specs root ("specs" above the feature), never
     # the directory speckit happens to run in (#11).
     name = Path(config.specs_root).name or "specs"
@@ -131,7 +132,7 @@ def finish(found: Iterable[Diagnostic], config: Config) -> list[Diagnostic]:
             continue
         seen.add(key)
         if severity != diagnostic.severity:
-            diagnostic = diagnostic.model_copy(update={"severity": severity})
+            diagnostic = dataclasses.replace(diagnostic, severity=severity)
         out.append(diagnostic)
     out.sort(key=lambda d: (d.path, d.line, d.column, _SEVERITY_ORDER[d.severity], d.rule, d.message))
     return out
@@ -189,8 +190,8 @@ def check_features(targets: Iterable[Target], config: Config, repo_root: Path | 
     numbers: dict[tuple[Path, str], str] = {}
     for target in targets:
         try:
-            if cache is not None:  # the check cache (#7): speckit/cache.py
-                from speckit.cache import check_target_cached
+            if cache is not None:  # the check cache (#7)
+                from speckit.check.cached import check_target_cached  # it imports this module
 
                 feature, found = check_target_cached(cache, target, config, repo_root)
             else:

@@ -9,6 +9,7 @@ from pathlib import Path
 from speckit.check.invest import story_tasks
 from speckit.check.rules import finding as _d
 from speckit.model import Diagnostic, Feature
+from speckit.probes import any_match, exists
 
 
 def check(feature: Feature) -> Iterator[Diagnostic]:
@@ -104,9 +105,7 @@ def _coverage(feature: Feature) -> Iterator[Diagnostic]:
 
 
 def _exists(root: Path, path: str) -> bool:
-    # Through speckit.cache, which records the answer: a cached result is dropped when it changes (#7).
-    from speckit.cache import any_match, exists
-
+    # Through speckit.probes, which records the answer: a cached result is dropped when it changes (#7).
     path = path.strip().strip("`")
     if any(ch in path for ch in "*?["):
         return any_match(str(root / path))

@@ -69,9 +69,9 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
     checked: list[str] = []
     unreadable = 0
     bugs = 0
-    from speckit.cache import Cache
+    from speckit.check.cached import open_cache
 
-    cache = Cache.open(config)  # None when turned off (config 'cache: false', SPECKIT_CACHE=0)
+    cache = open_cache(config)  # None when turned off (config 'cache: false', SPECKIT_CACHE=0)
     for target, feature, diagnostics in check_features(targets, config, cache=cache):
         if feature is None:
             if any(d.rule == BUG for d in diagnostics):

@@ -23,7 +23,9 @@ def show_command(feature: str, fmt: str, config_path: Path | None) -> None:
     config = load_config(config_path)
     model = read(resolve(feature, config))
     if fmt == "json":
-        click.echo(model.model_dump_json(indent=2))
+        from speckit.serialisation import dump_json
+
+        click.echo(dump_json(model, indent=2))
     else:
         from speckit.report.summary import summary
 
@@ -33,6 +35,6 @@ def show_command(feature: str, fmt: str, config_path: Path | None) -> None:
 @click.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of 'speckit show --format json' (versioned)."""
-    from speckit.model import json_schema
+    from speckit.serialisation import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))

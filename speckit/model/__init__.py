@@ -13,8 +13,6 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from speckit._models import Model, described
-
 SCHEMA_VERSION = "1.0"
 
 Severity = Literal["error", "warning", "info"]
@@ -23,14 +21,19 @@ DocKind = Literal["spec", "plan", "tasks", "checklist", "other"]
 GateKind = Literal["human", "automated", "unmarked"]
 
 
+def described(description: str, **kwargs: Any) -> Any:
+    """``dataclasses.field`` with a description for the JSON Schema (``speckit.serialisation``)."""
+    return dataclasses.field(metadata={"description": description}, **kwargs)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Located(Model):
+class Located:
     line: int = described("first line, 1-based")
     end_line: int = described("last line, 1-based, inclusive (0: same as line)", default=0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Diagnostic(Model):
+class Diagnostic:
     """One finding: a parse problem or a rule violation."""
 
     rule: str = described("stable rule id such as graph/cycle or parse/too-deep")
@@ -318,14 +321,14 @@ class Checklist(Document):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class FeatureRef(Model):
+class FeatureRef:
     id: str = described("the folder name, e.g. 001-team-reminders")
     path: str
     number: str | None = described("the numeric prefix, e.g. 001", default=None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Feature(Model):
+class Feature:
     """Everything speckit read about one feature folder."""
 
     schema_version: str = SCHEMA_VERSION
@@ -338,28 +341,3 @@ class Feature(Model):
     documents: list[str] = described("paths of the Markdown documents read", default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-
-def json_schema() -> dict[str, object]:
-    """The JSON Schema of ``speckit show --format json``, versioned by SCHEMA_VERSION."""
-    schema: dict[str, Any] = Feature.model_json_schema(mode="serialization")
-    classes = {cls.__name__: cls for cls in globals().values()
-               if isinstance(cls, type) and issubclass(cls, Model) and dataclasses.is_dataclass(cls)}
-    for definition in (schema, *schema.get("$defs", {}).values()):
-        cls = classes.get(definition.get("title", ""))
-        if cls is None:
-            continue
-        properties = definition.get("properties", {})
-        for item in dataclasses.fields(cls):
-            prop = properties.get(item.name)
-            if prop is None:
-                continue
-            if not item.init:  # computed (done, critical_path): always present, never read
-                prop.pop("default", None)
-                prop["readOnly"] = True
-                definition.setdefault("required", []).append(item.name)
-            elif item.default_factory in (list, dict):  # as pydantic wrote a default of [] or {}
-                prop["default"] = item.default_factory()
-            properties[item.name] = dict(sorted(prop.items()))
-    schema["$id"] = f"https://speckit.invalid/schema/feature-{SCHEMA_VERSION}.json"
-    schema["version"] = SCHEMA_VERSION
-    return schema

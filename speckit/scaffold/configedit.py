@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from speckit import serialisation
 from speckit.config import Config, plain
 from speckit.errors import InputError
 
@@ -45,7 +46,7 @@ def _known(parts: list[str], key: str) -> None:
 def get(config: Config, key: str) -> Any:
     """The effective value of ``key``: from the file, else the default."""
     parts = split_key(key)
-    value: Any = config.model_dump(mode="json")
+    value: Any = serialisation.dump(config, mode="json")
     for part in parts:
         if not isinstance(value, dict) or part not in value:
             raise InputError(f"config key {key!r} is not set")
@@ -106,7 +107,7 @@ def set_value(path: Path, key: str, raw: str) -> str:
             raise InputError(f"{path}: {part} is not a mapping, cannot set {key}")
     node[parts[-1]] = _styled(value, node.get(parts[-1]))
     try:
-        Config.model_validate(plain(document))
+        serialisation.validate(Config, plain(document))
     except ValidationError as error:
         first = error.errors()[0]
         from speckit.config import error_message

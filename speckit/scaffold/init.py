@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from speckit import serialisation
 from speckit.config import Config, plain
 from speckit.errors import InputError
 
@@ -91,7 +92,7 @@ def _validate(text: str, template: Path) -> None:
 
     try:
         data = YAML(typ="rt").load(text) or {}
-        Config.model_validate(plain(data))
+        serialisation.validate(Config, plain(data))
     except (YAMLError, ValidationError, AttributeError) as error:
         first = str(error).strip().splitlines()[0]
         raise InputError(f"{template}: the speckit.yaml it renders is not a valid config ({first})") from None

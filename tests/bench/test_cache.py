@@ -1,16 +1,18 @@
-"""The check cache: hits, every kind of invalidation, torn entries, deletion and concurrent runs."""
+"""The check cache (speckit.store through speckit.check.cached): hits, every kind of invalidation, torn entries, deletion and concurrent runs."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from speckit import cache as cache_module
-from speckit.cache import Cache, code_fingerprint, exists, recording
+from speckit.check import cached as cache_module
+from speckit.check.cached import code_fingerprint, open_cache, read_files, store_at
 from speckit.config import Config
+from speckit.probes import exists, recording
 
 
 def feature(tmp_path: Path) -> list[Path]:
@@ -23,47 +25,53 @@ def feature(tmp_path: Path) -> list[Path]:
     return files
 
 
+def data(files: list[Path]) -> dict[Path, bytes]:
+    found = read_files(files)
+    assert found is not None
+    return found
+
+
 def test_a_stored_value_comes_back(tmp_path: Path) -> None:
     files = feature(tmp_path)
-    cache = Cache(tmp_path / "cache", "salt")
-    key = cache.key("check", files)
-    assert key is not None and cache.get(key) is None
+    cache = store_at(tmp_path / "cache", "salt")
+    key = cache.key("check", data(files))
+    assert cache.get(key) is None
     cache.put(key, {"diagnostics": [{"rule": "graph/cycle", "line": 3}]})
-    assert Cache(tmp_path / "cache", "salt").get(key) == {"diagnostics": [{"rule": "graph/cycle", "line": 3}]}
+    assert store_at(tmp_path / "cache", "salt").get(key) == {"diagnostics": [{"rule": "graph/cycle", "line": 3}]}
     assert cache.writes == 1 and cache.misses == 1
 
 
 def test_a_changed_file_changes_the_key(tmp_path: Path) -> None:
     files = feature(tmp_path)
-    cache = Cache(tmp_path / "cache", "salt")
-    before = cache.key("check", files)
+    cache = store_at(tmp_path / "cache", "salt")
+    before = cache.key("check", data(files))
     files[1].write_text("# Tasks\n- [x] T001 a\n")
-    assert cache.key("check", files) != before
+    assert cache.key("check", data(files)) != before
     # Same bytes again: same key, so an undone edit finds its old entry.
     files[1].write_text("# Tasks\n- [ ] T001 a\n")
-    assert cache.key("check", files) == before
+    assert cache.key("check", data(files)) == before
 
 
 def test_paths_config_namespace_and_extra_are_part_of_the_key(tmp_path: Path) -> None:
     files = feature(tmp_path)
-    base = Cache(tmp_path / "cache", "salt").key("check", files)
+    base = store_at(tmp_path / "cache", "salt").key("check", data(files))
     relative = [Path(os.path.relpath(f)) for f in files]
-    assert Cache(tmp_path / "cache", "salt").key("check", relative) != base  # paths appear in messages
-    assert Cache(tmp_path / "cache", "other-config").key("check", files) != base
-    assert Cache(tmp_path / "cache", "salt").key("show", files) != base
-    assert Cache(tmp_path / "cache", "salt").key("check", files, extra="strict") != base
-    assert Cache(tmp_path / "cache", "salt").key("check", files[:1]) != base  # a document added or removed
+    assert store_at(tmp_path / "cache", "salt").key("check", data(relative)) != base  # paths appear in messages
+    assert store_at(tmp_path / "cache", "other-config").key("check", data(files)) != base
+    assert store_at(tmp_path / "cache", "salt").key("show", data(files)) != base
+    assert store_at(tmp_path / "cache", "salt").key("check", data(files), extra="strict") != base
+    assert store_at(tmp_path / "cache", "salt").key("check", data(files[:1])) != base  # a document added or removed
 
 
 def test_config_digest_and_version_reach_the_salt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    config = Config().model_copy(update={"root": tmp_path, "digest": "aaaa"})
-    first = Cache.open(config)
+    config = replace(Config(), root=tmp_path, digest="aaaa")
+    first = open_cache(config)
     assert first is not None
     assert first.folder == tmp_path / ".speckit" / "cache"
-    other = Cache.open(config.model_copy(update={"digest": "bbbb"}))
+    other = open_cache(replace(config, digest="bbbb"))
     assert other is not None and other.salt != first.salt
     monkeypatch.setattr(cache_module, "__version__", "99.0.0")
-    newer = Cache.open(config)
+    newer = open_cache(config)
     assert newer is not None and newer.salt != first.salt
 
 
@@ -78,27 +86,26 @@ def test_a_changed_module_changes_the_fingerprint(tmp_path: Path) -> None:
 
 
 def test_turned_off_by_config_or_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    config = Config().model_copy(update={"root": tmp_path})
-    assert Cache.open(config.model_copy(update={"cache": False})) is None
+    config = replace(Config(), root=tmp_path)
+    assert open_cache(replace(config, cache=False)) is None
     monkeypatch.setenv("SPECKIT_CACHE", "0")
-    assert Cache.open(config) is None
+    assert open_cache(config) is None
     monkeypatch.setenv("SPECKIT_CACHE", "1")
     monkeypatch.setenv("SPECKIT_CACHE_DIR", str(tmp_path / "elsewhere"))
-    moved = Cache.open(config)
+    moved = open_cache(config)
     assert moved is not None and moved.folder == tmp_path / "elsewhere"
 
 
 def test_an_unreadable_document_gives_no_key(tmp_path: Path) -> None:
     files = feature(tmp_path)
-    assert Cache(tmp_path / "cache", "s").key("check", [*files, tmp_path / "missing.md"]) is None
+    assert read_files([*files, tmp_path / "missing.md"]) is None  # then the check runs without the cache
 
 
 def test_recorded_facts_that_change_make_a_miss(tmp_path: Path) -> None:
     files = feature(tmp_path)
     artifact = tmp_path / "dist" / "report.json"
-    cache = Cache(tmp_path / "cache", "salt")
-    key = cache.key("check", files)
-    assert key is not None
+    cache = store_at(tmp_path / "cache", "salt")
+    key = cache.key("check", data(files))
     with recording() as probes:
         assert exists(artifact) is False
     assert probes == {str(artifact): False}
@@ -112,9 +119,8 @@ def test_recorded_facts_that_change_make_a_miss(tmp_path: Path) -> None:
 
 def test_a_torn_or_edited_entry_is_a_miss_and_goes(tmp_path: Path) -> None:
     files = feature(tmp_path)
-    cache = Cache(tmp_path / "cache", "salt")
-    key = cache.key("check", files)
-    assert key is not None
+    cache = store_at(tmp_path / "cache", "salt")
+    key = cache.key("check", data(files))
     cache.put(key, {"n": 1})
     entry = next((tmp_path / "cache").rglob("*.json"))
     raw = entry.read_bytes()
@@ -130,9 +136,8 @@ def test_deleting_the_cache_is_safe_at_any_time(tmp_path: Path) -> None:
     import shutil
 
     files = feature(tmp_path)
-    cache = Cache(tmp_path / "cache", "salt")
-    key = cache.key("check", files)
-    assert key is not None
+    cache = store_at(tmp_path / "cache", "salt")
+    key = cache.key("check", data(files))
     cache.put(key, 1)
     shutil.rmtree(tmp_path / "cache")
     assert cache.get(key) is None
@@ -143,15 +148,14 @@ def test_deleting_the_cache_is_safe_at_any_time(tmp_path: Path) -> None:
 def test_an_unwritable_folder_turns_the_cache_off_quietly(tmp_path: Path) -> None:
     files = feature(tmp_path)
     (tmp_path / "blocked").write_text("a file where the cache folder should be")
-    cache = Cache(tmp_path / "blocked" / "cache", "salt")
-    key = cache.key("check", files)
-    assert key is not None
+    cache = store_at(tmp_path / "blocked" / "cache", "salt")
+    key = cache.key("check", data(files))
     cache.put(key, 1)
     assert cache.enabled is False and cache.get(key) is None
 
 
 def test_prune_keeps_the_newest(tmp_path: Path) -> None:
-    cache = Cache(tmp_path / "cache", "salt")
+    cache = store_at(tmp_path / "cache", "salt")
     keys = [f"{i:02x}" + "0" * 62 for i in range(6)]
     for age, key in enumerate(keys):
         cache.put(key, age)
@@ -162,7 +166,7 @@ def test_prune_keeps_the_newest(tmp_path: Path) -> None:
 
 
 def _hammer(folder: str, rounds: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    cache = Cache(Path(folder), "salt")
+    cache = store_at(Path(folder), "salt")
     bad = 0
     written: set[str] = set()
     for i in range(rounds):

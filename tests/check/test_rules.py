@@ -7,6 +7,7 @@ hold a speckit.yaml for its config (evidence/done-without-files is off by defaul
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ CHECKED = sorted(r for r in RULES if not r.startswith(("parse/", "input/")) or (
 
 def _config(folder: Path) -> config_module.Config:
     path = folder / "speckit.yaml"
-    return config_module.load(start=ROOT, path=path if path.exists() else None).model_copy(update={"root": ROOT})
+    return dataclasses.replace(config_module.load(start=ROOT, path=path if path.exists() else None), root=ROOT)
 
 
 def _rules_found(folder: Path, monkeypatch: pytest.MonkeyPatch) -> set[str]:

@@ -26,6 +26,7 @@ from conftest import SPECS
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from speckit import serialisation
 from speckit.importer import import_text
 from speckit.model import Feature
 from speckit.parse import blocks, load_feature
@@ -131,7 +132,7 @@ def check_spans(node: Any, count: int, where: str) -> None:
 
 def check_feature(feature: Feature, texts: dict[str, str]) -> None:
     lines = {path: doc_lines(text) for path, text in texts.items()}
-    dump = feature.model_dump()
+    dump = serialisation.dump(feature)
     for key in ("spec", "plan", "task_list"):
         if dump[key] is not None:
             check_spans(dump[key], len(lines[dump[key]["path"]]), key)

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from speckit import cache as cache_module
-from speckit.cache import Cache
+from speckit.check import cached as cache_module
 from speckit.check import check_features
+from speckit.check.cached import store_at
 from speckit.config import Config
 from speckit.discover import Target
+from speckit.store import Cache
 
 BROKEN = "# Tasks: Demo\n\n## Phase 1: Setup\n\n- [ ] T001 Create it (depends on T999)\n"
 FIXED = "# Tasks: Demo\n\n## Phase 1: Setup\n\n- [ ] T001 Create it\n"
@@ -49,7 +50,7 @@ def test_an_edit_during_the_check_never_pairs_with_the_old_key(folder: Path, tmp
         tasks.write_text(edit, encoding="utf-8")  # the teammate's save lands right after the hash
         return data
 
-    cache = Cache(tmp_path / "cache", "salt")
+    cache = store_at(tmp_path / "cache", "salt")
     monkeypatch.setattr(cache_module, "read_files", read_then_edit)
     first = errors(folder, cache)
     monkeypatch.setattr(cache_module, "read_files", real)
@@ -58,14 +59,14 @@ def test_an_edit_during_the_check_never_pairs_with_the_old_key(folder: Path, tmp
     tasks.write_text(BROKEN, encoding="utf-8")  # the same bytes as the first run hashed
     os.utime(tasks, (1, 1))
     uncached = errors(folder, None)
-    cached = errors(folder, Cache(tmp_path / "cache", "salt"))
+    cached = errors(folder, store_at(tmp_path / "cache", "salt"))
     assert uncached == cached == ["graph/unknown-ref"]
 
 
 @pytest.mark.timeout(60)
 def test_the_cache_still_hits_on_unchanged_bytes(folder: Path, tmp_path: Path) -> None:
-    cache = Cache(tmp_path / "cache", "salt")
+    cache = store_at(tmp_path / "cache", "salt")
     assert errors(folder, cache) == ["graph/unknown-ref"]
-    again = Cache(tmp_path / "cache", "salt")
+    again = store_at(tmp_path / "cache", "salt")
     assert errors(folder, again) == ["graph/unknown-ref"]
-    assert again.hits == 1 and again.misses == 0
+    assert again.misses == 0 and again.writes == 0  # a hit: nothing missed, nothing written

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import SEED, SPECS
 from parse_helpers import CASES
+from support import SEED, SPECS
 
+from speckit import serialisation
 from speckit.model import Feature
 from speckit.parse import load_document, load_feature
 
@@ -32,7 +33,7 @@ def test_there_are_case_files() -> None:
 @pytest.mark.parametrize("path", ALL, ids=IDS)
 def test_json_round_trip_is_lossless(path: Path) -> None:
     feature = _load(path)
-    assert Feature.model_validate_json(feature.model_dump_json()) == feature
+    assert serialisation.validate_json(Feature, serialisation.dump_json(feature)) == feature
 
 
 def _spans(node: Any, out: list[tuple[int, int, str]], where: str = "") -> None:
@@ -52,9 +53,9 @@ def _documents(feature: Feature) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     for doc in (feature.spec, feature.plan, *feature.checklists):
         if doc is not None:
-            out.append((doc.path, doc.model_dump()))
+            out.append((doc.path, serialisation.dump(doc)))
     if feature.task_list is not None:
-        out.append((feature.task_list.path, [feature.task_list.model_dump(), [t.model_dump() for t in feature.tasks]]))
+        out.append((feature.task_list.path, [serialisation.dump(feature.task_list), [serialisation.dump(t) for t in feature.tasks]]))
     return out
 
 

@@ -9,6 +9,7 @@ inside the given-part cannot round-trip in any Spec Kit document, generated or h
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
 from pathlib import Path
@@ -71,7 +72,7 @@ def features(draw: Any) -> dict[str, Any]:
 def test_specify_plan_tasks_check_round_trip(case: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        config = Config().model_copy(update={"root": root})
+        config = dataclasses.replace(Config(), root=root)
         draft = scaffold.specify(case["description"], config, stories=case["stories"],
                                  requirements=case["requirements"], criteria=case["criteria"])
         write_new(draft.path, draft.text)
