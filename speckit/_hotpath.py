@@ -1,71 +1,82 @@
-"""Start-up trims for the ``speckit`` process (the commit hook runs it on every commit).
+"""The process policy of the ``speckit`` command (the commit hook runs it on every commit).
 
-Only the CLI calls :func:`trim`: a program that imports speckit as a library keeps pydantic as it is.
+Only ``speckit.cli.main`` enters :func:`command_process`; a program that imports speckit as a library
+keeps its garbage collector and its pydantic plugins as they are, and so do the tests that call
+``main()`` in-process once it returns.
+
+- **pydantic's plugin search is off.** The first time pydantic builds a schema it scans every installed
+  distribution's entry points for ``pydantic`` plugins (observability hooks such as logfire): 12 ms
+  of a ~200 ms ``speckit show`` here (``python -X importtime``), for plugins speckit never uses.
+  pydantic's documented switch ``PYDANTIC_DISABLE_PLUGINS=__all__`` is set for the command, unless
+  the user set that variable (to any value, empty included: then their choice stands). Processes
+  the command starts (``speckit run``'s steps) inherit it like the rest of the environment.
+- **The collector is paused while the command imports** (click, the command's stage, markdown-it,
+  the model): ~70 collections that found nothing to free, ~8 ms of a ~150 ms commit hook.
+- **Then full collections are made rare, young ones stay.** Every full collection walks every
+  tracked object of the process: the parsed tasks of a 100,000-task feature are ~1 million, ~300 ms
+  a walk, and a graph analysis that allocates hundreds of thousands of small lists (none of them
+  garbage, none in a cycle) set one off again and again; checking 1,000 features ran ~40 of them.
+  The oldest generation's threshold is raised so that none runs during a command, while young
+  collections (cheap: they walk only new objects) still free short-lived cycles. Measured in
+  benchmarks/run.py (figure 4a with and without this policy).
+
+Everything is restored on the way out.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-import sys
-import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-_freeze = {"armed": False, "frozen": False, "paused": False}
+PLUGINS = "PYDANTIC_DISABLE_PLUGINS"
+FULL_RARELY = 1_000_000
+"""The oldest generation's threshold during a command: a full collection only after this many
+collections of the middle generation (CPython 3.11-3.13; 3.14's incremental collector ignores it
+and has no long full collections to avoid)."""
 
 
-def trim() -> None:
-    """Skip pydantic's plugin search.
 
-    The first time pydantic builds a model it imports ``importlib.metadata`` and scans every
-    installed distribution for ``pydantic`` entry points: 12 ms of a ~200 ms ``speckit show`` here
-    (``python -X importtime``), for plugins (observability hooks such as logfire) that speckit never
-    uses. pydantic reads ``get_plugins`` from ``pydantic.plugin._loader`` when it first needs it;
-    a stand-in that finds no plugins is put there before pydantic is imported.
+class _State:
+    active = False
+    imported = False
+    enabled = False
+    threshold: tuple[int, int, int] = (700, 10, 10)
 
-    Left alone when ``PYDANTIC_DISABLE_PLUGINS`` is set (the user chose which plugins run) or when
-    pydantic's loader is already imported.
-    """
-    name = "pydantic.plugin._loader"
-    if "PYDANTIC_DISABLE_PLUGINS" in os.environ or name in sys.modules:
+
+_state = _State()
+
+
+@contextmanager
+def command_process() -> Iterator[None]:
+    """The policy above, for one run of the ``speckit`` command."""
+    if _state.active:  # main() called from inside a command (a test of a test): nothing twice
+        yield
         return
-    stand_in = types.ModuleType(name, "speckit: no pydantic plugins in the speckit CLI (see speckit/_hotpath.py)")
-    stand_in.get_plugins = lambda: ()  # type: ignore[attr-defined]
-    sys.modules[name] = stand_in
+    plugins_set = PLUGINS not in os.environ
+    if plugins_set:
+        os.environ[PLUGINS] = "__all__"
+    _state.active, _state.imported, _state.enabled, _state.threshold = True, False, gc.isenabled(), gc.get_threshold()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*_state.threshold)
+        if _state.enabled:
+            gc.enable()
+        _state.active = _state.imported = False
+        if plugins_set:
+            os.environ.pop(PLUGINS, None)
 
 
-def arm_freeze() -> None:
-    """Ask :func:`freeze_imports` to act: ``main()`` calls this, so only the CLI's own run freezes.
-
-    Until then the collector is paused: importing the command (pydantic, markdown-it, the model)
-    sets off ~70 collections that find nothing to free, ~8 ms of a ~150 ms commit hook."""
-    _freeze["armed"] = True
-    if gc.isenabled():
-        gc.disable()
-        _freeze["paused"] = True
-
-
-def freeze_imports() -> None:
-    """Hide what is imported by now (click, pydantic, markdown-it, the model classes: a few hundred
-    thousand objects) from the cyclic garbage collector, once the command's module is loaded.
-
-    They live as long as the process, yet every full collection walked them again: checking 1,000
-    features ran ~40 full collections, 0.34 s of ~10 s; frozen, 0.05 s. Left alone unless armed,
-    and when someone else has frozen objects already (a host process keeps its own choice)."""
-    if not _freeze["armed"] or _freeze["frozen"]:
+def commands_imported() -> None:
+    """The command's modules are imported (``LazyGroup.get_command``): start collecting again, with
+    full collections made rare. Does nothing outside :func:`command_process`, or twice."""
+    if not _state.active or _state.imported:
         return
-    if not gc.get_freeze_count():
-        gc.freeze()
-        _freeze["frozen"] = True
-    if _freeze["paused"]:
+    _state.imported = True
+    young, middle, _ = _state.threshold
+    gc.set_threshold(young, middle, FULL_RARELY)
+    if _state.enabled:  # a host that switched the collector off keeps it off
         gc.enable()
-        _freeze["paused"] = False
-
-
-def thaw() -> None:
-    """Undo :func:`freeze_imports` on the way out, so an in-process caller (the tests) gets its
-    collector back as it was."""
-    if _freeze["frozen"]:
-        gc.unfreeze()
-    if _freeze["paused"]:
-        gc.enable()
-    _freeze["armed"] = _freeze["frozen"] = _freeze["paused"] = False

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from speckit import __version__
+from speckit._hotpath import command_process, commands_imported
 from speckit.errors import InputError
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -48,9 +49,7 @@ class LazyGroup(click.Group):
         if entry is None:
             return None
         module = importlib.import_module(entry[0])
-        from speckit._hotpath import freeze_imports
-
-        freeze_imports()  # acts only under main(): see speckit/_hotpath.py
+        commands_imported()  # acts only under main(): see speckit/_hotpath.py
         return getattr(module, cmd_name.replace("-", "_") + "_command")  # type: ignore[no-any-return]
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -76,12 +75,14 @@ def cli(ctx: click.Context, debug: bool, allow_outside_root: bool) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("SPECKIT_DEBUG") == "1"
-    from speckit._hotpath import arm_freeze, thaw, trim  # start-up trims for the commit hook (#7)
+    with command_process():  # the process policy of the command: pydantic plugins, the collector (#7)
+        code = _run(args, debug)
+    sys.exit(code if isinstance(code, int) else 0)
 
-    trim()
-    arm_freeze()
+
+def _run(args: list[str], debug: bool) -> Any:
     try:
-        code: Any = cli.main(args=args, prog_name="speckit", standalone_mode=False)
+        return cli.main(args=args, prog_name="speckit", standalone_mode=False)
     except InputError as error:
         if debug:
             raise
@@ -119,6 +120,3 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(f"speckit: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)", err=True)
         sys.exit(3)
-    finally:
-        thaw()
-    sys.exit(code if isinstance(code, int) else 0)

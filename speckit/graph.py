@@ -25,13 +25,12 @@ the commit-hook path. ``to_networkx()`` hands the graph to networkx for anything
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, wraps
-from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
 from speckit.model import Feature, Task
 
@@ -74,32 +73,6 @@ class Problem:
     line: int
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _collector_paused(method: Callable[P, R]) -> Callable[P, R]:
-    """Run ``method`` with Python's cyclic garbage collector off, switched back on afterwards.
-
-    A big graph allocates hundreds of thousands of small lists, none of them garbage and none in
-    a reference cycle. Each such burst sets off a full collection that walks every tracked object
-    of the process (the parsed tasks too, ~1 million objects at 100,000 tasks): about 300 ms, more
-    than the analysis, and growing with everything else in memory. Nested calls leave it alone;
-    a collector someone else switched off stays off."""
-
-    @wraps(method)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not gc.isenabled():
-            return method(*args, **kwargs)
-        gc.disable()
-        try:
-            return method(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused
-
-
 def task_key(task: Task) -> str:
     """A task's node key: its id, or ``line:N`` for a task written without one."""
     return task.id if task.id else f"line:{task.line}"
@@ -121,7 +94,6 @@ class PhaseGroup:
 class TaskGraph:
     """Nodes are task keys in document order; see the module docstring for the edge semantics."""
 
-    @_collector_paused
     def __init__(self, feature: Feature) -> None:
         tasks = feature.tasks
         self.path = feature.task_list.path if feature.task_list else (feature.documents[-1] if feature.documents else "")
@@ -260,7 +232,6 @@ class TaskGraph:
     # -- the combined graph: tasks 0..n-1, then one barrier per phase and per tier ----------------
 
     @cached_property
-    @_collector_paused
     def _combined(self) -> tuple[list[list[int]], int]:
         n = len(self.tasks)
         if not self._phases:  # no barriers: the explicit lists as they are (nothing changes them)
@@ -284,7 +255,6 @@ class TaskGraph:
         return succ, n
 
     @cached_property
-    @_collector_paused
     def _cyclic(self) -> list[list[int]]:
         """Strongly connected components of the explicit edges with more than one task (Tarjan)."""
         if self._plain_order is not None:  # the combined graph sorts, so its explicit part has no cycle
@@ -373,7 +343,6 @@ class TaskGraph:
         return {i for component in self._cyclic for i in component}
 
     @cached_property
-    @_collector_paused
     def _plain_order(self) -> list[int] | None:
         """Kahn's order of the whole combined graph, or None when it has a cycle (explicit, or an
         implied edge against an explicit one). The common case, and a quarter of the cost of
@@ -400,7 +369,6 @@ class TaskGraph:
         return order if len(order) == total else None
 
     @cached_property
-    @_collector_paused
     def _order(self) -> list[int]:
         """A topological order of the combined graph without the tasks on explicit cycles.
 
@@ -499,7 +467,6 @@ class TaskGraph:
         skip = self._on_cycle
         return [i for i in range(n) if i not in skip] if skip else range(n)
 
-    @_collector_paused
     def waves(self) -> list[list[str]]:
         """All tasks (done or not) in parallel layers of dependency order; cycle members left out."""
         succ, n = self._combined
@@ -507,7 +474,6 @@ class TaskGraph:
         level = self._levels(weight)
         return self._group(level, self._placed_tasks())
 
-    @_collector_paused
     def ready(self) -> list[list[str]]:
         """Open tasks in waves: the first wave can start now (every dependency, explicit or implied,
         is done); each later wave can start once the waves before it are done. Done and struck
@@ -538,7 +504,6 @@ class TaskGraph:
                     stack.append(w)
         return {i for i in seen - start if i < n}
 
-    @_collector_paused
     def critical_path(self) -> list[str]:
         """The chain with the most open tasks (done and struck weigh 0); ties go to the longer
         chain, then to the one that comes first in tasks.md. All done: simply the longest chain."""
@@ -633,7 +598,6 @@ class TaskGraph:
         return out
 
     @cached_property
-    @_collector_paused
     def explicit(self) -> list[Edge]:
         """The explicit edges, in tasks.md order of the waiting task."""
         nodes, tasks, path = self.nodes, self.tasks, self.path
@@ -647,7 +611,6 @@ class TaskGraph:
         return out
 
     @cached_property
-    @_collector_paused
     def pairs(self) -> list[tuple[int, int]]:
         """Explicit edges as (before, after) positions in ``nodes``, in tasks.md order of the waiting
         task: the cheap form for big graphs."""
