@@ -55,14 +55,6 @@ class Edge:
     reason: str
     line: int
 
-    @property
-    def source(self) -> str:
-        return self.before
-
-    @property
-    def target(self) -> str:
-        return self.after
-
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -215,16 +207,6 @@ class TaskGraph:
         """The label of the phase that holds task ``key``, e.g. ``Phase 3: User Story 1 - ...``."""
         p = self.phase_of[self.index[key]]
         return self._phases[p].label if p is not None else None
-
-    def phase_index(self, key: str) -> int | None:
-        """Position of the task's phase in tasks.md (0 = first phase), None outside phases."""
-        return self.phase_of[self.index[key]]
-
-    def tier_of(self, key: str) -> int | None:
-        p = self.phase_of[self.index[key]]
-        if p is None:
-            return None
-        return next(t for t, members in enumerate(self._tiers) if p in members)
 
     def closed(self, key: str) -> bool:
         return self.tasks[self.index[key]].state in CLOSED_STATES

@@ -49,7 +49,6 @@ class Cache:
         self.folder = folder
         self.salt = salt
         self.enabled = True
-        self.misses = 0
         self.writes = 0
         self._write = write
         self._holds = holds
@@ -74,16 +73,13 @@ class Cache:
         try:
             raw = path.read_bytes()
         except OSError:
-            self.misses += 1
             return None
         entry = _decode(raw, key)
         if entry is None:
-            self.misses += 1
             _remove(path)
             return None
         facts: Mapping[str, bool] = entry.get("probes", {})
         if not all(self._holds(fact, answer) for fact, answer in facts.items()):
-            self.misses += 1
             return None
         return entry["value"]
 
@@ -124,10 +120,6 @@ class Cache:
         for _, path in aged[: len(aged) - keep]:
             removed += _remove(path)
         return removed
-
-    def clear(self) -> int:
-        """Remove every entry (the folder stays); returns how many went."""
-        return sum(_remove(path) for path in self.entries())
 
 
 def _decode(raw: bytes, key: str) -> dict[str, Any] | None:

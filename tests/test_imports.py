@@ -20,7 +20,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from support import ROOT, SPECS
 
 PACKAGE = ROOT / "speckit"

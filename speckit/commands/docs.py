@@ -12,9 +12,6 @@ from speckit.commands import config_option, load_config
 from speckit.config import Config
 from speckit.errors import InputError
 
-PATHS_HELP = "Feature folders or roots to include (default: every feature under the specs root)."
-
-
 @click.group("docs")
 def docs_command() -> None:
     """Build or serve the docs site of all features (offline: Mermaid is served by the site itself)."""

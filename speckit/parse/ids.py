@@ -106,7 +106,6 @@ def ref_pattern(prefixes: Iterable[str] = REF_PREFIXES) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{names})-?\d{{1,4}}(?:[.-]\d{{1,3}}){{0,3}}[a-z]?(?![\w-]|\.\d)")
 
 
-REF = ref_pattern()
 _REF_RANGE_DASH = r"\s*(?:–|—|-|〜|～|~|\.\.|\bto\b|\bthrough\b|\bthru\b|到|至)\s*"
 
 

@@ -45,7 +45,6 @@ _THEN = r"Then|Alors|Entonces|Dann|期待結果|期待される結果|期待|結
 _KEYWORD_TAIL = r"(?![A-Za-z])\s*[,:：、]?\s*"
 GIVEN_AT = re.compile(rf"\s*(?:{_GIVEN}){_KEYWORD_TAIL}", re.I)
 WHEN_AT = re.compile(rf"\s*(?:{_WHEN}){_KEYWORD_TAIL}", re.I)
-THEN_AT = re.compile(rf"\s*(?:{_THEN}){_KEYWORD_TAIL}", re.I)
 WHEN_IN = re.compile(rf"(?<!\w)(?:{_WHEN}){_KEYWORD_TAIL}", re.I)
 THEN_IN = re.compile(rf"(?<!\w)(?:{_THEN}){_KEYWORD_TAIL}", re.I)
 

@@ -28,7 +28,6 @@ from pathlib import Path
 from speckit.errors import InputError
 from speckit.fsutil import inside, write_atomic
 
-ASSETS = ("mermaid.min.js", "mermaid-config.js", "speckit.js", "speckit.css")
 Nav = list[tuple[str, "str | Nav"]]
 
 

@@ -38,7 +38,7 @@ def test_a_stored_value_comes_back(tmp_path: Path) -> None:
     assert cache.get(key) is None
     cache.put(key, {"diagnostics": [{"rule": "graph/cycle", "line": 3}]})
     assert store_at(tmp_path / "cache", "salt").get(key) == {"diagnostics": [{"rule": "graph/cycle", "line": 3}]}
-    assert cache.writes == 1 and cache.misses == 1
+    assert cache.writes == 1
 
 
 def test_a_changed_file_changes_the_key(tmp_path: Path) -> None:
@@ -162,7 +162,7 @@ def test_prune_keeps_the_newest(tmp_path: Path) -> None:
         os.utime(cache._path(key), (1_000_000 + age, 1_000_000 + age))
     assert cache.prune(keep=4) == 2
     assert [cache.get(k) for k in keys] == [None, None, 2, 3, 4, 5]
-    assert cache.clear() == 4 and cache.entries() == []
+    assert len(cache.entries()) == 4
 
 
 def _hammer(folder: str, rounds: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
