@@ -14,6 +14,7 @@ budget's depth), and reports where it did so.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -421,19 +422,28 @@ def strip_comments(text: str) -> str:
     return HTML_COMMENT.sub("", text)
 
 
+def walk(blocks: list[Block], enter: Callable[[Item | Quote], bool] | None = None) -> Iterator[tuple[Block, int]]:
+    """Every block under ``blocks`` in document order, with how many list items hold it (0: not in
+    a list item), descending into lists, their items and quotes; into an item or a quote only when
+    ``enter`` (if given) says so. Iterative: a deep tree cannot hit the recursion limit.
+
+    The one walk of the block tree: the extractors ask it for items, paragraphs and tables."""
+    stack: list[tuple[Block, int]] = [(block, 0) for block in reversed(blocks)]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        block, depth = pop()
+        yield block, depth
+        if isinstance(block, ListBlock):
+            push((item, depth) for item in reversed(block.items))
+        elif isinstance(block, Item):
+            if enter is None or enter(block):
+                push((child, depth + 1) for child in reversed(block.blocks))
+        elif isinstance(block, Quote):
+            if enter is None or enter(block):
+                push((child, depth) for child in reversed(block.blocks))
+
+
 def blocks_text(blocks: list[Block]) -> list[tuple[int, str]]:
     """Every paragraph and list-item text under these blocks, with its line, in order."""
-    out: list[tuple[int, str]] = []
-    stack: list[Block] = list(reversed(blocks))
-    while stack:
-        block = stack.pop()
-        if isinstance(block, Para):
-            out.append((block.line, block.text))
-        elif isinstance(block, ListBlock):
-            stack.extend(reversed(block.items))
-        elif isinstance(block, Item):
-            out.append((block.line, block.text or ""))
-            stack.extend(reversed(block.blocks))
-        elif isinstance(block, Quote):
-            stack.extend(reversed(block.blocks))
-    return out
+    return [(block.line, block.text) if isinstance(block, Para) else (block.line, block.text or "")
+            for block, _ in walk(blocks) if isinstance(block, (Para, Item))]

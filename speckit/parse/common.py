@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from speckit.model import Diagnostic, Heading, Marker, Paragraph
-from speckit.parse.blocks import Item, ListBlock, Para, Parsed, Quote, Section, strip_comments
+from speckit.parse.blocks import Item, Para, Parsed, Section, strip_comments, walk
 
 # The value runs to the end of the paragraph: "**Independent Test**: ..." is often wrapped over
 # several lines, and a one-line match missed most of them in real specs (#11).
@@ -188,19 +188,8 @@ def _story_at(stories: list[tuple[str, int, int]] | None, line: int) -> str | No
 
 def section_items(section: Section, deep: bool = True) -> list[tuple[Item, bool]]:
     """List items of a section (and its subsections when ``deep``), with whether nested."""
-    out: list[tuple[Item, bool]] = []
-    for owner in section.walk() if deep else [section]:
-        stack: list[tuple[object, bool]] = [(b, False) for b in reversed(owner.blocks)]
-        while stack:
-            block, nested = stack.pop()
-            if isinstance(block, ListBlock):
-                stack.extend((item, nested) for item in reversed(block.items))
-            elif isinstance(block, Item):
-                out.append((block, nested))
-                stack.extend((child, True) for child in reversed(block.blocks))
-            elif isinstance(block, Quote):
-                stack.extend((child, nested) for child in reversed(block.blocks))
-    return out
+    return [(block, depth > 0) for owner in (section.walk() if deep else [section])
+            for block, depth in walk(owner.blocks) if isinstance(block, Item)]
 
 
 def paragraphs(section: Section) -> list[Paragraph]:

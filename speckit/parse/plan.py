@@ -119,19 +119,12 @@ def _section(section: b.Section) -> SectionModel:
     items: list[Paragraph] = []
     tables: list[Table] = []
     code: list[Code] = []
-    stack: list[b.Block] = list(reversed(section.blocks))
-    while stack:
-        block = stack.pop()
-        if isinstance(block, b.ListBlock):
-            stack.extend(reversed(block.items))
-        elif isinstance(block, b.Item):
+    for block, _ in b.walk(section.blocks):
+        if isinstance(block, b.Item):
             if block.checkbox is not None:
                 checklist.append(check_item(block))
             elif block.text:
                 items.append(Paragraph(text=clean(block.text), line=block.line, end_line=block.end_line))
-            stack.extend(reversed(block.blocks))
-        elif isinstance(block, b.Quote):
-            stack.extend(reversed(block.blocks))
         elif isinstance(block, b.TableBlock):
             tables.append(table_model(block))
         elif isinstance(block, b.Code):

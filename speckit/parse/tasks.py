@@ -300,18 +300,7 @@ def _phase(section: b.Section, refs: re.Pattern[str] | None) -> Phase | None:
 
 def _items(blocks: list[b.Block]) -> list[tuple[b.Item, int, str]]:
     """Top-level and nested list items of a section body, in order, with the line of their text."""
-    out: list[tuple[b.Item, int, str]] = []
-    stack: list[b.Block] = list(reversed(blocks))
-    while stack:
-        block = stack.pop()
-        if isinstance(block, b.ListBlock):
-            stack.extend(reversed(block.items))
-        elif isinstance(block, b.Quote):
-            stack.extend(reversed(block.blocks))
-        elif isinstance(block, b.Item):
-            out.append((block, block.line, block.text or ""))
-            stack.extend(reversed([c for c in block.blocks if isinstance(c, (b.ListBlock, b.Quote))]))
-    return out
+    return [(block, block.line, block.text or "") for block, _ in b.walk(blocks) if isinstance(block, b.Item)]
 
 
 def _leading(text: str) -> tuple[str | None, list[str], int]:
@@ -457,18 +446,18 @@ def _child_parts(item: b.Item) -> list[tuple[int, str]]:
     """The item's own sub-bullets and paragraphs (``- **Depends on T009**``) with their lines; not
     its subtasks (items with a checkbox or an id of their own)."""
     parts: list[tuple[int, str]] = []
-    stack: list[b.Block] = list(reversed(item.blocks))
-    while stack:
-        block = stack.pop()
+    for block, _ in b.walk(item.blocks, enter=_own_part):
         if isinstance(block, b.Para):
             parts.append((block.line, b.strip_comments(block.text)))
-        elif isinstance(block, b.ListBlock):
-            stack.extend(reversed(block.items))
-        elif isinstance(block, b.Item):
-            if block.checkbox is None and not ids.LEADING_ID.match((block.text or "").lstrip()):
-                parts.append((block.text_line or block.line, b.strip_comments(block.text or "")))
-                stack.extend(reversed(block.blocks))
+        elif isinstance(block, b.Item) and _own_part(block):
+            parts.append((block.text_line or block.line, b.strip_comments(block.text or "")))
     return parts
+
+
+def _own_part(block: b.Item | b.Quote) -> bool:
+    """A sub-item that belongs to its task's text: no checkbox and no id of its own (not a subtask);
+    never a quote, which is someone else's words."""
+    return isinstance(block, b.Item) and block.checkbox is None and not ids.LEADING_ID.match((block.text or "").lstrip())
 
 
 def _table_tasks(block: b.TableBlock, phase: Phase | None, refs: re.Pattern[str]) -> list[tuple[Task, list[str]]]:
