@@ -15,12 +15,16 @@ import json
 import re
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from speckit.build import Build, outputs, write
 from speckit.build.checklist import Item, walk_sections
 from speckit.build.steps import RunPlan
+from speckit.errors import InputError
+from speckit.fsutil import write_atomic
 from speckit.model import Feature
 from speckit.run import evidence as ev
 
@@ -33,6 +37,47 @@ class Result:
     status: Status
     detail: str
     log: str = ""
+
+
+def refuse_unknown_gates(build: Build, approve: tuple[str, ...]) -> None:
+    """InputError naming the first of ``approve`` that is not a human gate or step of the build."""
+    approvable = {n.id for n in build.run.nodes if n.approval}
+    for gate in approve:
+        if gate not in approvable:
+            raise InputError(f"--approve {gate}: not a human gate or step of this feature "
+                             f"(those are: {', '.join(sorted(approvable)) or 'none'})")
+
+
+def verify(build: Build, approve: tuple[str, ...], who: str, timeout: float = 60.0, force: bool = False,
+           progress: Callable[[Item, Result], None] | None = None,
+           rejected: list[str] | None = None) -> dict[str, Any]:
+    """``speckit checklist --verify``: record ``approve``'s approvals (by ``who``), evaluate every item,
+    write the sealed state file and the checklist it feeds; returns the state. Evidence this checkout
+    did not produce is named in ``rejected``. Raises InputError for a gate that is not a human gate."""
+    refuse_unknown_gates(build, approve)
+    evidence = build.out / "evidence"
+    log_dir = evidence / ("verify-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"))
+    # An approval given here is evidence like a run's: a signed line of log_dir/approvals.tsv, with
+    # who, when and the verification that asked (evidence.py). The state file is never read back
+    # as approvals: it sits in the work tree.
+    for gate in dict.fromkeys(approve):
+        ev.approve(log_dir, gate, who, "speckit checklist --approve")
+    not_counted: list[str] = []
+    approvals = ev.approvals(evidence, not_counted)
+    results = evaluate(build.items, build.run, build.root, evidence, approvals, log_dir, timeout,
+                       progress=progress, rejected=not_counted)
+    if rejected is not None:
+        rejected.extend(not_counted)
+    state: dict[str, Any] = {
+        "version": 1, "verified": ev.now(), "root": str(build.root), "evidence": str(log_dir),
+        "results": {k: {key: val for key, val in asdict(r).items() if val} for k, r in results.items()},
+        "approvals": {a.gate: {"who": a.who, "when": a.when, "how": a.how, "run": a.run_id} for a in approvals.values()},
+        "not_counted": not_counted,
+        "summary": summarize(build.feature, build.items, build.run, results),
+    }
+    write_atomic(build.out / STATE_FILE, seal_state(build.out, state))
+    write(build.out, outputs(build, ("checklist",), state), force=force)
+    return state
 
 
 def evaluate(items: list[Item], run: RunPlan, root: Path, evidence: Path, approvals: dict[str, ev.Approval],

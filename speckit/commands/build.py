@@ -133,53 +133,24 @@ def checklist_command(feature: str, out: Path | None, verify: bool, approve: tup
 
 
 def _verify(result: Build, approve: tuple[str, ...], timeout: float, force: bool) -> dict[str, Any]:
+    """The verification (speckit.build.verify.verify) under a progress bar on stderr."""
     import getpass
     import os
-    from dataclasses import asdict
-    from datetime import datetime, timezone
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from speckit import build as b
-    from speckit.build import verify as v
-    from speckit.fsutil import write_atomic
-    from speckit.report import printable
-    from speckit.run import evidence as ev
+    from speckit.build.verify import refuse_unknown_gates, verify
 
-    approvable = {n.id for n in result.run.nodes if n.approval}
-    for gate in approve:
-        if gate not in approvable:
-            raise InputError(f"--approve {gate}: not a human gate or step of this feature "
-                             f"(those are: {', '.join(sorted(approvable)) or 'none'})")
+    refuse_unknown_gates(result, approve)  # before the progress bar: the error is the only output
     who = os.environ.get("SPECKIT_APPROVER") or getpass.getuser()
-    evidence = result.out / "evidence"
-    log_dir = evidence / ("verify-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"))
-    # An approval given here is evidence like a run's: a signed line of log_dir/approvals.tsv, with
-    # who, when and the verification that asked (evidence.py). The state file is never read back
-    # as approvals: it sits in the work tree.
-    for gate in dict.fromkeys(approve):
-        ev.approve(log_dir, gate, who, "speckit checklist --approve")
     rejected: list[str] = []
-    approvals = ev.approvals(evidence, rejected)
-    console = Console(stderr=True)
     with Progress(TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                  console=console, transient=True) as progress:
+                  console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("", total=len(result.items))
-        results = v.evaluate(result.items, result.run, result.root, evidence, approvals, log_dir, timeout,
-                             progress=lambda item, _: progress.update(task, advance=1, description=item.id),
-                             rejected=rejected)
-    for note in rejected:
-        click.echo(printable(f"speckit: note: {note}"), err=True)
-    state: dict[str, Any] = {
-        "version": 1, "verified": ev.now(), "root": str(result.root), "evidence": str(log_dir),
-        "results": {k: {key: val for key, val in asdict(r).items() if val} for k, r in results.items()},
-        "approvals": {a.gate: {"who": a.who, "when": a.when, "how": a.how, "run": a.run_id} for a in approvals.values()},
-        "not_counted": rejected,
-        "summary": v.summarize(result.feature, result.items, result.run, results),
-    }
-    write_atomic(result.out / v.STATE_FILE, v.seal_state(result.out, state))
-    b.write(result.out, b.outputs(result, ("checklist",), state), force=force)
+        state = verify(result, approve, who, timeout, force, rejected=rejected,
+                       progress=lambda item, _: progress.update(task, advance=1, description=item.id))
+    _notes(rejected)
     return state
 
 
