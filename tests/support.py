@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
@@ -67,6 +68,49 @@ def _mojibake(char: str) -> str:
             except UnicodeDecodeError:
                 pass  # a byte ISO-8859-7 leaves undefined was dropped too
     return "".join(kept)
+
+
+def speckit(*args: str | os.PathLike[str], cwd: Path | None = None, cache: bool = False, env: dict[str, str] | None = None,
+            input: str | None = None, stdin: Any = None, stdout: Any = subprocess.PIPE, timeout: float = 300,
+            internal_error: bool = False) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess, as a user runs it: this checkout's package, the caller's environment
+    without SPECKIT_* settings (plus ``env``), stdin closed unless ``input`` or ``stdin`` is given, the check
+    cache off unless ``cache``. Never a traceback, and never exit 3 (an internal error is a bug)
+    unless ``internal_error`` says the test expects one."""
+    full = {k: v for k, v in os.environ.items() if not k.startswith("SPECKIT_")}
+    full.update({"PYTHONPATH": str(ROOT), **({} if cache else {"SPECKIT_CACHE": "0"}), **(env or {})})
+    run = subprocess.run([sys.executable, "-m", "speckit", *map(os.fsdecode, args)], cwd=cwd or ROOT, env=full,
+                         input=input, stdin=stdin if stdin is not None or input is not None else subprocess.DEVNULL,
+                         stdout=stdout,
+                         stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace", timeout=timeout,
+                         check=False)
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    assert internal_error or run.returncode != 3, run.stderr
+    return run
+
+
+def invoke(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in this process (a subprocess per call costs ~0.5 s under load): the real entry point
+    (``speckit.cli.main``), its exit codes and error printing, run in ``cwd``; :func:`speckit` for the
+    real process."""
+    import contextlib
+    import io
+
+    from speckit.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old = Path.cwd()
+    os.chdir(cwd or old)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(list(args))
+                code = 0
+            except SystemExit as stop:
+                code = stop.code if isinstance(stop.code, int) else 1
+    finally:
+        os.chdir(old)
+    return subprocess.CompletedProcess(["speckit", *args], code, out.getvalue(), err.getvalue())
 
 
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")

@@ -1,14 +1,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
-from support import SPECS
-
-
-def speckit(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "speckit", *args], capture_output=True, text=True, cwd=cwd)
+from support import SPECS, speckit
 
 
 def test_show_json_has_the_documented_keys() -> None:

@@ -7,17 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support import ROOT
+import support
 
 SPECKIT = [sys.executable, "-m", "speckit"]
 
 
-def speckit(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: int | None = subprocess.DEVNULL,
-            check: bool = False) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SPECKIT_")}
-    full_env.update({"PYTHONPATH": str(ROOT), "COLUMNS": "200", **(env or {})})
-    return subprocess.run([*SPECKIT, *args], cwd=cwd, env=full_env, stdin=stdin, capture_output=True, text=True,
-                          check=check, timeout=120)
+def speckit(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """support.speckit with a wide terminal, so rich's tables keep their rows on one line."""
+    return support.speckit(*args, cwd=cwd, env={"COLUMNS": "200", **(env or {})}, timeout=120)
 
 
 def repo(tmp_path: Path, plan: str, tasks: str | None = None, name: str = "demo") -> Path:

@@ -12,38 +12,15 @@ from xml.etree import ElementTree
 
 import jsonschema
 import pytest
-from support import ROOT
+from support import ROOT, invoke
 
 CASES = ROOT / "tests" / "cases" / "check"
 SPECKIT = [sys.executable, "-m", "speckit"]
 
 
-class Result:
-    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
-        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
-
-
-def run(*args: str, cwd: Path = ROOT) -> Result:
-    """Run speckit in this process (a subprocess per call costs ~0.5 s under load); the entry point,
-    exit codes and error printing are the real ones. test_subprocess_smoke covers the real process."""
-    import contextlib
-    import io
-
-    from speckit.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main(list(args))
-                code = 0
-            except SystemExit as stop:
-                code = stop.code if isinstance(stop.code, int) else 1
-    finally:
-        os.chdir(old)
-    return Result(code, out.getvalue(), err.getvalue())
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run speckit in this process (support.invoke); test_subprocess_smoke covers the real process."""
+    return invoke(*args, cwd=cwd)
 
 
 def test_subprocess_smoke(repo: Path) -> None:

@@ -5,26 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
-
-from support import ROOT
-
-
-def speckit(*args: str | os.PathLike[str], cwd: Path, cache: bool = False, timeout: float = 300,
-            stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The CLI in a subprocess: never a traceback, never exit 3 (an internal error is a bug)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    if not cache:
-        env["SPECKIT_NO_CACHE"] = "1"
-    else:
-        env.pop("SPECKIT_NO_CACHE", None)
-    run = subprocess.run([sys.executable, "-m", "speckit", *map(os.fsdecode, args)], cwd=cwd,
-                         capture_output=True, text=True, encoding="utf-8", errors="replace", env=env,
-                         timeout=timeout, check=False, input=stdin)
-    assert "Traceback" not in run.stderr, run.stderr[-3000:]
-    assert run.returncode != 3, run.stderr
-    return run
 
 
 def one_line(run: subprocess.CompletedProcess[str], *needles: str) -> str:

@@ -10,7 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-from hostile_cli import feature, git_repo, one_line, speckit
+from hostile_cli import feature, git_repo, one_line
+from support import speckit
 
 SECRET = "TOPSECRET-d41d8cd98f00"
 

@@ -6,25 +6,14 @@ while it worked, keeps the file's mode, edits a symlink's target only inside the
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from support import ROOT
+from support import speckit
 
 HEAD = b"# Tasks\n\n## Phase 1\n\n"
 
-
-def speckit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SPECKIT_")}
-    env.update({"PYTHONPATH": str(ROOT), "SPECKIT_NO_CACHE": "1"})
-    run = subprocess.run([sys.executable, "-m", "speckit", *args], cwd=cwd, capture_output=True, text=True,
-                         env=env, stdin=subprocess.DEVNULL, timeout=120, check=False)
-    assert "Traceback" not in run.stderr and run.returncode != 3, run.stderr
-    return run
 
 
 def feature(tmp_path: Path, data: bytes) -> tuple[Path, Path]:

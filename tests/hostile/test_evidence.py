@@ -11,10 +11,10 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+import support
 from support import ROOT
 
 from speckit.run import evidence as ev
@@ -56,10 +56,7 @@ def env() -> dict[str, str]:
 
 
 def speckit(*args: str, cwd: Path, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    run = subprocess.run([sys.executable, "-m", "speckit", *args], cwd=cwd, capture_output=True, text=True,
-                         env={**env(), **(extra or {})}, stdin=subprocess.DEVNULL, timeout=120, check=False)
-    assert "Traceback" not in run.stderr and run.returncode != 3, run.stderr
-    return run
+    return support.speckit(*args, cwd=cwd, env={"XDG_STATE_HOME": "/nonexistent/state", **(extra or {})}, timeout=120)
 
 
 def run_sh(root: Path, *args: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-from hostile_cli import TASKS, feature, git_repo, one_line, speckit
+from hostile_cli import TASKS, feature, git_repo, one_line
+from support import speckit
 
 BAD = b"002-caf\xff"
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
-from support import ROOT
+from support import speckit
 
 MARKER = "PWNED"
 PLAN = """# Implementation Plan: demo
@@ -45,14 +44,6 @@ JOB_KEYS = {"name", "runs-on", "needs", "environment", "steps"}
 needs_tools = pytest.mark.skipif(not all(shutil.which(t) for t in ("bash", "make", "shellcheck")),
                                  reason="bash, make and shellcheck are needed (apt-get install -y make shellcheck)")
 
-
-def speckit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SPECKIT_")}
-    env.update({"PYTHONPATH": str(ROOT), "SPECKIT_NO_CACHE": "1"})
-    run = subprocess.run([sys.executable, "-m", "speckit", *args], cwd=cwd, capture_output=True, text=True,
-                         encoding="utf-8", errors="replace", env=env, timeout=120, check=False)
-    assert "Traceback" not in run.stderr and run.returncode != 3, run.stderr
-    return run
 
 
 def tool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

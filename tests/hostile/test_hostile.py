@@ -16,19 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ROOT
+from support import ROOT, speckit
 
 from speckit.cli import COMMANDS
 from speckit.parse import load_feature
-
-
-def speckit(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SPECKIT_NO_CACHE": "1"}
-    run = subprocess.run([sys.executable, "-m", "speckit", *args], cwd=cwd, capture_output=True, text=True,
-                         encoding="utf-8", errors="replace", env=env, timeout=timeout, check=False)
-    assert "Traceback" not in run.stderr, run.stderr[-3000:]
-    assert run.returncode != 3, run.stderr
-    return run
 
 
 def one_error_line(run: subprocess.CompletedProcess[str], *needles: str) -> str:

@@ -18,21 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import ROOT
+from support import ROOT, speckit
 
 from speckit.importer import import_text
 
 MARKER = "PWNED"
 
-
-def speckit(*args: str, cwd: Path, stdin: object = subprocess.DEVNULL, stdout: object = subprocess.PIPE,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SPECKIT_")}
-    env.update({"PYTHONPATH": str(ROOT), "SPECKIT_NO_CACHE": "1"})
-    run = subprocess.run([sys.executable, "-m", "speckit", *args], cwd=cwd, stdin=stdin, stdout=stdout,  # type: ignore[call-overload]
-                         stderr=subprocess.PIPE, text=True, env=env, timeout=timeout, check=False)
-    assert "Traceback" not in run.stderr and run.returncode != 3, run.stderr
-    return run  # type: ignore[no-any-return]
 
 
 def one_line(run: subprocess.CompletedProcess[str], needle: str) -> None:

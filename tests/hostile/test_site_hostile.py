@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml  # type: ignore[import-untyped]  # PyYAML: what mkdocs reads mkdocs.yml with
-from hostile_cli import SPEC, TASKS, feature, git_repo, speckit
-from support import ROOT
+from hostile_cli import SPEC, TASKS, feature, git_repo
+from support import ROOT, speckit
 
 sys.path.insert(0, str(ROOT / "tests" / "site"))
 from browser_harness import Browser, serve

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hostile_cli import git_repo, one_line, speckit
+from hostile_cli import git_repo, one_line
+from support import speckit
 
 ESCAPES = [
     '{{ cycler.__init__.__globals__.os.system("touch MARKER") }}',

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from parse_helpers import CASES
+from support import speckit
 
 from speckit.config import load
 from speckit.discover import resolve
@@ -20,9 +19,6 @@ FOLDERS = [
     "SPEC-12", "main", "_00_demo", "archive/002-old",
 ]
 
-
-def speckit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "speckit", *args], capture_output=True, text=True, cwd=cwd)
 
 
 def make_tree(root: Path, folders: list[str]) -> None:

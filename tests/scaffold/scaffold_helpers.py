@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from speckit.cli import main
+from support import invoke
 
 # 2026-03-01 00:00:00 UTC: the scaffolds' dates and timestamps come from SOURCE_DATE_EPOCH.
 EPOCH = "1772323200"
@@ -22,17 +20,9 @@ class Result:
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str, cwd: Path | None = None) -> Result:
-    old = Path.cwd()
-    if cwd is not None:
-        os.chdir(cwd)
-    try:
-        main(list(args))
-    except SystemExit as stop:
-        code = int(stop.code or 0)
-    finally:
-        os.chdir(old)
-    captured = capsys.readouterr()
-    return Result(code, captured.out, captured.err)
+    """support.invoke, with its result named as these tests read it (``capsys`` is kept for callers)."""
+    done = invoke(*args, cwd=cwd)
+    return Result(done.returncode, done.stdout, done.stderr)
 
 
 @pytest.fixture
