@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
+from speckit import serialisation
 from speckit.errors import InputError
 from speckit.model import described
 
@@ -165,8 +166,6 @@ def load(start: Path | None = None, path: Path | None = None) -> Config:
         return Config(root=repo_root(start))
     data, lines, text = _read(path)
     from pydantic import ValidationError
-
-    from speckit import serialisation
 
     try:
         config = serialisation.validate(Config, data)

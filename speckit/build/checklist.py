@@ -24,6 +24,7 @@ from typing import Literal
 
 from speckit.build.steps import Node, RunPlan, norm
 from speckit.model import Feature, Section
+from speckit.parse.plan import status_state
 
 ItemKind = Literal["step", "gate", "task", "artifact", "validation", "slo", "plan-checklist", "checklist"]
 CheckKind = Literal["shell", "run", "approval", "manual"]
@@ -154,8 +155,6 @@ def _step_state(title: str) -> str:
 
 
 def _status(status: str) -> str:
-    from speckit.parse.plan import status_state
-
     return status_state(status)
 
 

@@ -14,6 +14,8 @@ import re
 import shlex
 from typing import Any
 
+from speckit.report import printable
+
 PLACEHOLDER = "0" * 64
 HASH = re.compile(r"speckit-hash\W{0,4}sha256:([0-9a-f]{64})")
 
@@ -41,8 +43,6 @@ def comment(value: object) -> str:
     """Text for a ``#`` comment line of a shell script, Makefile or YAML file: one line, control
     characters shown as escapes (a newline in a folder name would end the comment and start code),
     no trailing backslash (make would continue the comment onto the next line)."""
-    from speckit.report import printable
-
     return printable(oneline(value), line=True).rstrip("\\")
 
 
@@ -50,8 +50,6 @@ def shown(value: object) -> str:
     """Document text or a name that a generated script only prints (a title in ``--list``, a
     banner): one line, control characters shown as escapes, so an OSC 52 sequence in a title is
     never sent to the terminal that runs the script."""
-    from speckit.report import printable
-
     return printable(oneline(value), line=True)
 
 

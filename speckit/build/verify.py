@@ -131,8 +131,6 @@ def _shell(item: Item, root: Path, log_dir: Path | None, timeout: float) -> Resu
         code, output = 124, f"timed out after {timeout:g}s\n"
     log = ""
     if log_dir is not None:
-        from speckit.fsutil import write_atomic
-
         name = re.sub(r"[^A-Za-z0-9._-]+", "_", item.id) + ".log"
         write_atomic(log_dir / name, f"$ {item.check.command}\n{output}== exit {code}\n")
         log = f"{log_dir.name}/{name}"

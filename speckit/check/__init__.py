@@ -132,7 +132,7 @@ def finish(found: Iterable[Diagnostic], config: Config) -> list[Diagnostic]:
             continue
         seen.add(key)
         if severity != diagnostic.severity:
-            diagnostic = dataclasses.replace(diagnostic, severity=severity)
+            diagnostic = dataclasses.replace(diagnostic, severity=severity)  # type: ignore[arg-type]  # level(): a str
         out.append(diagnostic)
     out.sort(key=lambda d: (d.path, d.line, d.column, _SEVERITY_ORDER[d.severity], d.rule, d.message))
     return out

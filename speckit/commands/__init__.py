@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from speckit import config
 from speckit.config import Config
 
 config_option = click.option(
@@ -15,6 +16,4 @@ config_option = click.option(
 
 
 def load_config(config_path: Path | None) -> Config:
-    from speckit import config
-
     return config.load(path=config_path)

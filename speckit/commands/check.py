@@ -13,8 +13,15 @@ from pathlib import Path
 
 import click
 
+from speckit.check import BUG, UNREADABLE, check_features
+from speckit.check.cached import open_cache
+from speckit.check.rules import RULES, Rule
 from speckit.commands import config_option, load_config
+from speckit.discover import features
 from speckit.errors import InputError
+from speckit.fsutil import write_atomic
+from speckit.report import diagnostics as r
+from speckit.report.diagnostics import Report
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 
@@ -44,8 +51,6 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
     PATHS are feature folders, files inside them (their whole feature is checked), or folders to
     search; with none, every feature under the specs root.
     """
-    from speckit.check.rules import RULES
-
     if explain is not None:
         click.echo(_explain(explain, RULES))
         return 0
@@ -54,9 +59,6 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
             state = rule.severity if rule.enabled else f"off ({rule.severity} when on)"
             click.echo(f"{rule.id:32} {state:24} {rule.summary}")
         return 0
-    from speckit.check import BUG, UNREADABLE, check_features
-    from speckit.discover import features
-    from speckit.report.diagnostics import Report
 
     config = load_config(config_path)
     targets = features(paths, config)
@@ -69,7 +71,6 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
     checked: list[str] = []
     unreadable = 0
     bugs = 0
-    from speckit.check.cached import open_cache
 
     cache = open_cache(config)  # None when turned off (config 'cache: false', SPECKIT_CACHE=0)
     for target, feature, diagnostics in check_features(targets, config, cache=cache):
@@ -109,8 +110,6 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
 
 
 def _render(report: object, fmt: str, to_terminal: bool) -> str:
-    from speckit.report import diagnostics as r
-
     assert isinstance(report, r.Report)
     if fmt == "json":
         return r.as_json(report)
@@ -130,7 +129,6 @@ def _emit(text: str, output: Path | None, force: bool = False) -> None:
         if text:
             click.echo(text)
         return
-    from speckit.fsutil import write_atomic
 
     if not force and (output.exists() or output.is_symlink()) and not _a_report(output):
         # `-o README.md` (or a file name a hook passed through) replaced a person's file.
@@ -177,8 +175,6 @@ def _a_report(path: Path) -> bool:
 
 
 def _explain(rule_id: str, rules: Mapping[str, object]) -> str:
-    from speckit.check.rules import Rule
-
     rule = rules.get(rule_id)
     if not isinstance(rule, Rule):
         import difflib

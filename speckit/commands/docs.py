@@ -9,8 +9,12 @@ from pathlib import Path
 import click
 
 from speckit.commands import config_option, load_config
-from speckit.config import Config
+from speckit.config import Config, repo_root
+from speckit.discover import features
 from speckit.errors import InputError
+from speckit.site import build_site, generate, hook_source
+from speckit.site.project import claim, mermaid_asset, show_mkdocs_logs, write_if_changed
+
 
 @click.group("docs")
 def docs_command() -> None:
@@ -41,9 +45,6 @@ def _common(function: click.decorators.FC) -> click.decorators.FC:
 def build_command(paths: tuple[str, ...], project_dir: Path | None, site_name: str, collapse_above: int,
                   config_path: Path | None, out: Path | None, strict: bool, force: bool) -> None:
     """Generate pages for every feature and build the static site."""
-    from speckit.discover import features
-    from speckit.site import build_site
-
     config = load_config(config_path)
     project, project_within = _project(project_dir, config)
     # Resolved once, against the folder the user typed it in; a folder the user names is theirs to
@@ -70,10 +71,6 @@ def serve_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
     """Serve the site with live reload: pages are regenerated whenever a document changes."""
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import Abort, ConfigurationError
-
-    from speckit.discover import features
-    from speckit.site import generate, hook_source
-    from speckit.site.project import claim, mermaid_asset, show_mkdocs_logs, write_if_changed
 
     host, _, port = addr.rpartition(":")
     if not host or not port.isdigit() or int(port) > 65535:
@@ -115,8 +112,6 @@ def _project(project_dir: Path | None, config: Config) -> tuple[Path, Path]:
     """The generated project's folder (absolute, links not followed) and the folder its files must
     stay in: the one the user named with --project, else the repository (a committed ``.speckit``
     link out of it is refused)."""
-    from speckit.config import repo_root
-
     if project_dir is not None:
         project = Path(os.path.abspath(project_dir))
         return project, project

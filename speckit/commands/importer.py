@@ -7,6 +7,12 @@ from pathlib import Path
 
 import click
 
+from speckit.errors import InputError
+from speckit.fsutil import write_new
+from speckit.importer import import_text
+from speckit.parse import decode_text, read_text
+from speckit.report import printable
+
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
@@ -21,12 +27,6 @@ def import_command(file: Path, output: Path | None, force: bool, quiet: bool) ->
     lines into headings, pipe lines into tables, shell lines into bash blocks and box diagrams into
     text blocks. Every repair is reported on standard error as path:line: severity: message [rule].
     """
-    from speckit.errors import InputError
-    from speckit.fsutil import write_new
-    from speckit.importer import import_text
-    from speckit.parse import decode_text, read_text
-    from speckit.report import printable
-
     if str(file) == "-":
         name = "<stdin>"
         text = decode_text(_read_stdin(), name)  # as read_text decodes a FILE
@@ -61,8 +61,6 @@ STDIN_LIMIT = 64 * 1024 * 1024  # a rendered copy is kilobytes; /dev/zero never 
 
 def _read_stdin() -> bytes:
     """Standard input, whole, or one line and exit 2 when it is closed or never ends."""
-    from speckit.errors import InputError
-
     if sys.stdin is None:
         raise InputError("<stdin>: standard input is closed; pipe the copy in, or name a FILE")
     try:

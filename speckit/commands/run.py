@@ -10,6 +10,10 @@ import click
 
 from speckit.commands import config_option
 from speckit.commands.build import out_option, prepare, root_option
+from speckit.config import repo_root
+from speckit.errors import InputError
+from speckit.report import printable
+from speckit.run import runner
 
 
 def _ids(values: tuple[str, ...]) -> list[str]:
@@ -39,17 +43,11 @@ def run_command(feature: str, list_only: bool, dry_run: bool, start: str | None,
 
     Exit codes: 0 all selected steps passed; a failing step's own exit code; 2 bad usage;
     75 a human gate waits for approval."""
-    from speckit.config import repo_root
-    from speckit.errors import InputError
-    from speckit.run import runner
-
     if sys.stdout is None:
         # Banners, output and the gate prompt go there; without it every print was an internal error.
         raise InputError("standard output is closed; send it to a file or /dev/null (speckit run ... > run.log)")
     build = prepare(feature, out, None, config_path)
     if list_only:
-        from speckit.report import printable
-
         for node in build.run.nodes:
             click.echo(f"{printable(node.id, line=True)}\t{node.kind}\t{printable(node.title, line=True)}"
                        f"{' [approval]' if node.approval else ''}")

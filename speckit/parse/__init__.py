@@ -15,7 +15,12 @@ from pathlib import Path
 from speckit.errors import InputError
 from speckit.model import Checklist, Diagnostic, Feature, FeatureRef, Plan, Spec, Task, TaskList
 from speckit.parse import blocks, rendered
+from speckit.parse import checklist as checklist_parser
+from speckit.parse import plan as plan_parser
+from speckit.parse import spec as spec_parser
+from speckit.parse import tasks as tasks_parser
 from speckit.parse.common import diag
+from speckit.parse.ids import id_prefix
 
 DOCUMENTS = ("spec.md", "plan.md", "tasks.md")
 KIND_BY_TITLE = (
@@ -255,20 +260,12 @@ def build_feature(ref: FeatureRef, paths: list[tuple[Path, str | None]], texts: 
         parsed = blocks.parse(text)
         diagnostics.extend(_structure_diagnostics(parsed, name))
         if kind == "spec":
-            from speckit.parse import spec as spec_parser
-
             spec, found = spec_parser.extract(parsed, name)
         elif kind == "plan":
-            from speckit.parse import plan as plan_parser
-
             plan, found = plan_parser.extract(parsed, name)
         elif kind == "tasks":
-            from speckit.parse import tasks as tasks_parser
-
             task_list, tasks, found = tasks_parser.extract(parsed, name, _prefixes(spec))
         else:
-            from speckit.parse import checklist as checklist_parser
-
             checklists.append(checklist_parser.extract(parsed, name))
             found = []
         diagnostics.extend(found)
@@ -289,7 +286,6 @@ def _prefixes(spec: Spec | None) -> tuple[str, ...]:
     ids; tasks.md files also number refactoring tasks R001), or with no spec, ``R`` too."""
     if spec is None:
         return ("R",)
-    from speckit.parse.ids import id_prefix
 
     return tuple({id_prefix(r.id) for r in spec.requirements + spec.success_criteria})
 

@@ -30,6 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from speckit.fsutil import write_atomic
+
 SUMMARY_HEADER = "step\tkind\tstatus\texit\tstarted\tseconds\tmac\n"
 APPROVALS_HEADER = "gate\twho\twhen\thow\trun\tmac\n"
 PASSED = frozenset({"pass", "approved"})
@@ -156,8 +158,6 @@ def latest(evidence: Path) -> str | None:
 
 
 def set_latest(evidence: Path, run_id: str) -> None:
-    from speckit.fsutil import write_atomic
-
     write_atomic(evidence / "latest", run_id + "\n")
 
 

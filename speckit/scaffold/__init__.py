@@ -14,6 +14,7 @@ from typing import Any
 from speckit.config import Config
 from speckit.errors import InputError
 from speckit.model import Feature
+from speckit.scaffold import derive, documents, naming, templates
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +30,6 @@ def specify(description: str, config: Config, name: str | None = None, number: i
             timestamp: bool = False, **parts: Any) -> Draft:
     """A new feature's spec.md. ``parts`` (stories, requirements, ...) fill the template instead of
     its skeleton: the CLI gives none; tests and other tools may."""
-    from speckit.scaffold import documents, naming, templates
-
     if not description.strip():
         raise InputError("the description is empty: say what the feature should do, in a sentence")
     if number is not None and timestamp:
@@ -47,8 +46,6 @@ def specify(description: str, config: Config, name: str | None = None, number: i
 
 def plan(feature: Feature, config: Config) -> Draft:
     """plan.md for a feature that has a spec."""
-    from speckit.scaffold import documents, naming, templates
-
     spec = _need_spec(feature, "plan")
     folder = Path(feature.feature.path)
     context = documents.plan_context(spec, folder, naming.now().strftime("%Y-%m-%d"), config, config.root)
@@ -59,8 +56,6 @@ def plan(feature: Feature, config: Config) -> Draft:
 
 def tasks(feature: Feature, config: Config) -> Draft:
     """tasks.md derived from a feature's spec and plan."""
-    from speckit.scaffold import derive, templates
-
     spec = _need_spec(feature, "tasks")
     folder = Path(feature.feature.path)
     if feature.plan is None:

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from speckit import serialisation
-from speckit.config import Config, plain
+from speckit.config import Config, InvestConfig, error_message, plain, public_keys
 from speckit.errors import InputError
+from speckit.parse import read_text
 
 
 def split_key(key: str) -> list[str]:
@@ -25,15 +26,11 @@ def split_key(key: str) -> list[str]:
 
 
 def _known(parts: list[str], key: str) -> None:
-    from speckit.config import public_keys
-
     head = parts[0]
     public = sorted(public_keys(Config))
     if head not in public:
         raise InputError(f"unknown config key {key!r} (known: {', '.join(public)})")
     if head == "invest" and len(parts) > 1:
-        from speckit.config import InvestConfig
-
         invest = public_keys(InvestConfig)
         if parts[1] not in invest or len(parts) > 2:
             raise InputError(f"unknown config key {key!r} (invest has: {', '.join(invest)})")
@@ -79,8 +76,6 @@ def set_value(path: Path, key: str, raw: str) -> str:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    from speckit.parse import read_text
-
     if path.name == "pyproject.toml":
         raise InputError(f"{path}: 'speckit config set' edits speckit.yaml; change [tool.speckit] in pyproject.toml by hand")
     parts = split_key(key)
@@ -110,7 +105,6 @@ def set_value(path: Path, key: str, raw: str) -> str:
         serialisation.validate(Config, plain(document))
     except ValidationError as error:
         first = error.errors()[0]
-        from speckit.config import error_message
 
         raise InputError(f"bad value for {key}: {error_message(first)} (got {raw!r})") from None
     out = io.StringIO()

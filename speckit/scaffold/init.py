@@ -12,6 +12,9 @@ from pathlib import Path
 from speckit import serialisation
 from speckit.config import Config, plain
 from speckit.errors import InputError
+from speckit.fsutil import write_atomic, write_new
+from speckit.parse import read_text
+from speckit.scaffold import templates
 
 SPEC_KIT_ROOTS = ("specs", ".specify/specs", ".github/specs")
 GITIGNORE_HEADER = "# speckit: caches and run state, generated checklists and runner scripts, run evidence"
@@ -33,8 +36,6 @@ class Setup:
 
 
 def prepare(directory: Path) -> Setup:
-    from speckit.scaffold import templates
-
     if directory.exists() and not directory.is_dir():
         raise InputError(f"{directory}: not a directory")
     spec_kit = (directory / ".specify").is_dir()
@@ -55,8 +56,6 @@ def prepare(directory: Path) -> Setup:
 
 
 def apply(setup: Setup, force: bool) -> Path | None:
-    from speckit.fsutil import write_atomic, write_new
-
     setup.directory.mkdir(parents=True, exist_ok=True)
     backup = write_new(setup.config, setup.config_text, force=force)
     if setup.make_specs:
@@ -68,8 +67,6 @@ def apply(setup: Setup, force: bool) -> Path | None:
 
 def _gitignore(path: Path, specs_root: str) -> str | None:
     """The .gitignore with speckit's entries appended, or None when they are all there already."""
-    from speckit.parse import read_text
-
     current = read_text(path) if path.is_file() else ""
     root = specs_root.strip("/")
     wanted = [".speckit/", f"/{root}/**/build/", f"/{root}/**/evidence/"]

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from speckit.errors import InputError
+from speckit.parse import walk_features
 from speckit.scaffold.text import check_text
 
 STOP_WORDS = frozenset(
@@ -80,8 +81,6 @@ def taken_numbers(root: Path) -> dict[int, list[Path]]:
 
     Timestamp and date prefixes (8 digits or more) are not sequence numbers and are left out.
     """
-    from speckit.parse import walk_features
-
     folders: list[Path] = []
     if root.is_dir():
         folders = [p for p in root.iterdir() if p.is_dir()] + walk_features(root)

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from speckit.errors import InputError
+from speckit.parse import read_text
+from speckit.scaffold.text import inline
 
 NAMES = ("spec.md", "plan.md", "tasks.md", "speckit.yaml")
 SPEC_KIT = {"spec.md": "spec-template.md", "plan.md": "plan-template.md"}
@@ -60,8 +62,6 @@ def all_templates(project: Path) -> list[Template]:
 
 def render(template: Template, context: dict[str, Any], tokens: dict[str, str] | None = None) -> str:
     """Render a template: jinja2 for speckit's own, token filling for Spec Kit's."""
-    from speckit.parse import read_text
-
     source = read_text(template.path)
     if template.origin == "spec-kit":
         return fill_tokens(source, tokens or {})
@@ -82,8 +82,6 @@ class Raw(str):
 
 
 def _finalize(value: Any) -> Any:
-    from speckit.scaffold.text import inline
-
     if isinstance(value, (Raw, int, float)) or value is None:
         return value
     return inline(str(value))
