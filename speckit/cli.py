@@ -118,5 +118,6 @@ def _run(args: list[str], debug: bool) -> Any:
     except Exception as error:  # noqa: BLE001 - the last guard against a traceback
         if debug:
             raise
-        click.echo(f"speckit: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)", err=True)
+        click.echo(f"speckit: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)",
+                   err=True)
         sys.exit(3)

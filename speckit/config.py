@@ -44,7 +44,8 @@ class InvestConfig:
     __pydantic_config__ = _FORBID
 
     max_tasks: int = field(default=15, metadata={"ge": 1, "description": "invest/small: most tasks one story may have"})
-    max_scenarios: int = field(default=8, metadata={"ge": 1, "description": "invest/small: most acceptance scenarios per story"})
+    max_scenarios: int = field(default=8, metadata={"ge": 1,
+                                                    "description": "invest/small: most acceptance scenarios per story"})
     vague_words: list[str] = field(default_factory=lambda: list(VAGUE_WORDS))
     implementation_words: list[str] = field(default_factory=lambda: list(IMPLEMENTATION_WORDS))
 
@@ -80,7 +81,8 @@ class Config:
     # Not read from the file: where it came from (excluded from dumps: speckit.serialisation).
     root: Path = field(default=Path("."), metadata={"exclude": True})
     source: Path | None = field(default=None, metadata={"exclude": True})
-    digest: str = field(default="", metadata={"exclude": True, "description": "hash of the config text, for cache keys"})
+    digest: str = field(default="", metadata={"exclude": True,
+                                              "description": "hash of the config text, for cache keys"})
 
     @property
     def specs_path(self) -> Path:
@@ -99,7 +101,8 @@ def error_message(error: Any) -> str:
     if error["type"] == "unexpected_keyword_argument":
         return "Extra inputs are not permitted"
     if error["type"] == "dataclass_type":
-        return f"Input should be a valid dictionary or instance of {error.get('ctx', {}).get('class_name', 'a mapping')}"
+        name = error.get("ctx", {}).get("class_name", "a mapping")
+        return f"Input should be a valid dictionary or instance of {name}"
     return str(error["msg"])
 
 

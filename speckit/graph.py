@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 
 EdgeKind = Literal["explicit", "phase", "story"]
 CLOSED_STATES = ("done", "struck")
-OUT_OF_SCOPE = re.compile(r"out[- ]of[- ]scope|\bdeferred\b|won'?t do|\bpostponed\b|対象外|延期|范围外|暂缓|hors (?:du )?p[ée]rim[èe]tre",
-                          re.I)
+OUT_OF_SCOPE = re.compile(r"out[- ]of[- ]scope|\bdeferred\b|won'?t do|\bpostponed\b|対象外|延期|范围外|暂缓"
+                          r"|hors (?:du )?p[ée]rim[èe]tre", re.I)
 """A task or phase that says it will not be done now: never listed as ready."""
 """States that satisfy a dependency: done, or struck out (dropped work waits for nothing)."""
 
@@ -88,7 +88,8 @@ class TaskGraph:
 
     def __init__(self, feature: Feature) -> None:
         tasks = feature.tasks
-        self.path = feature.task_list.path if feature.task_list else (feature.documents[-1] if feature.documents else "")
+        last = feature.documents[-1] if feature.documents else ""
+        self.path = feature.task_list.path if feature.task_list else last
         self.tasks: list[Task] = list(tasks)
         self.duplicates: list[Problem] = []
         self.unknown: list[Problem] = []
@@ -470,7 +471,8 @@ class TaskGraph:
         phases = {p.key: p.label for p in self._phases}
         return self._group(level, [i for i in self._placed_tasks() if not closed[i] and i not in waiting
                                    and self.tasks[i].state != "partial"
-                                   and not OUT_OF_SCOPE.search(f"{self.tasks[i].text} {phases.get(self.tasks[i].phase or '', '')}")])
+                                   and not OUT_OF_SCOPE.search(
+                                       f"{self.tasks[i].text} {phases.get(self.tasks[i].phase or '', '')}")])
 
     def _downstream(self, start: set[int]) -> set[int]:
         """Task positions reachable from ``start`` through explicit and implied edges, not ``start``."""

@@ -70,13 +70,12 @@ def _mojibake(char: str) -> str:
     return "".join(kept)
 
 
-def speckit(*args: str | os.PathLike[str], cwd: Path | None = None, cache: bool = False, env: dict[str, str] | None = None,
-            input: str | None = None, stdin: Any = None, stdout: Any = subprocess.PIPE, timeout: float = 300,
-            internal_error: bool = False) -> subprocess.CompletedProcess[str]:
+def speckit(*args: str | os.PathLike[str], cwd: Path | None = None, cache: bool = False,
+            env: dict[str, str] | None = None, input: str | None = None, stdin: Any = None,
+            stdout: Any = subprocess.PIPE, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """The CLI in a subprocess, as a user runs it: this checkout's package, the caller's environment
     without SPECKIT_* settings (plus ``env``), stdin closed unless ``input`` or ``stdin`` is given, the check
-    cache off unless ``cache``. Never a traceback, and never exit 3 (an internal error is a bug)
-    unless ``internal_error`` says the test expects one."""
+    cache off unless ``cache``. Never a traceback, and never exit 3 (an internal error is a bug)."""
     full = {k: v for k, v in os.environ.items() if not k.startswith("SPECKIT_")}
     full.update({"PYTHONPATH": str(ROOT), **({} if cache else {"SPECKIT_CACHE": "0"}), **(env or {})})
     run = subprocess.run([sys.executable, "-m", "speckit", *map(os.fsdecode, args)], cwd=cwd or ROOT, env=full,
@@ -85,7 +84,7 @@ def speckit(*args: str | os.PathLike[str], cwd: Path | None = None, cache: bool 
                          stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace", timeout=timeout,
                          check=False)
     assert "Traceback" not in run.stderr, run.stderr[-3000:]
-    assert internal_error or run.returncode != 3, run.stderr
+    assert run.returncode != 3, run.stderr
     return run
 
 

@@ -10,7 +10,8 @@ def test_show_json_has_the_documented_keys() -> None:
     assert result.returncode == 0, result.stderr
     model = json.loads(result.stdout)
     assert {"feature", "spec", "plan", "tasks", "diagnostics"} <= model.keys()
-    assert model["plan"]["critical_path"] == [["BLOCK-000 (Phase 1)", "BLOCK-001 (Phase 2)", "BLOCK-002 (Phase 3.5)", "npm publish"]]
+    assert model["plan"]["critical_path"] == [
+        ["BLOCK-000 (Phase 1)", "BLOCK-001 (Phase 2)", "BLOCK-002 (Phase 3.5)", "npm publish"]]
 
 
 def test_missing_path_is_one_line_and_exit_2(tmp_path) -> None:

@@ -71,7 +71,8 @@ def verify(build: Build, approve: tuple[str, ...], who: str, timeout: float = 60
     state: dict[str, Any] = {
         "version": 1, "verified": ev.now(), "root": str(build.root), "evidence": str(log_dir),
         "results": {k: {key: val for key, val in asdict(r).items() if val} for k, r in results.items()},
-        "approvals": {a.gate: {"who": a.who, "when": a.when, "how": a.how, "run": a.run_id} for a in approvals.values()},
+        "approvals": {a.gate: {"who": a.who, "when": a.when, "how": a.how, "run": a.run_id}
+                      for a in approvals.values()},
         "not_counted": not_counted,
         "summary": summarize(build.feature, build.items, build.run, results),
     }
@@ -98,8 +99,8 @@ def evaluate(items: list[Item], run: RunPlan, root: Path, evidence: Path, approv
         elif check.kind == "run":
             rec = records.get(check.step)
             if rec is None:
-                result = _approval(check.step, approvals) if check.step in approval_nodes and check.step not in approvals \
-                    else Result("pending", "not run yet")
+                awaiting = check.step in approval_nodes and check.step not in approvals
+                result = _approval(check.step, approvals) if awaiting else Result("pending", "not run yet")
             elif rec.status in ev.PASSED:
                 result = Result("pass", f"passed in run {rec.run_id}")
             elif rec.status == "waiting":
@@ -183,7 +184,8 @@ def summarize(feature: Feature, items: list[Item], run: RunPlan, results: dict[s
         match = _PHASE_KEY.match(key)
         if match:
             phase = match.group(1).replace("_", ".")
-            members = [i for i in node_items if i.phase is not None and (i.phase == phase or i.phase.startswith(phase + "."))]
+            members = [i for i in node_items
+                       if i.phase is not None and (i.phase == phase or i.phase.startswith(phase + "."))]
             values[key] = bool(members) and all(ok(i) for i in members)
         elif key.endswith("approved"):
             human = {n.id for n in run.nodes if n.approval}

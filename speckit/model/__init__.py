@@ -143,7 +143,8 @@ class Story(Located):
     number: int | None = None
     title: str
     priority: str | None = described("as written, e.g. P1 or DEFERRED", default=None)
-    priority_note: str | None = described("what follows the priority: 'Android-only' in (Priority: P1, Android-only)", default=None)
+    priority_note: str | None = described("what follows the priority: 'Android-only' in (Priority: P1, Android-only)",
+                                          default=None)
     narrative: str = ""
     as_a: str | None = None
     i_want: str | None = None
@@ -183,7 +184,8 @@ class Spec(Document):
     edge_cases: list[Paragraph] = field(default_factory=list)
     assumptions: list[Paragraph] = field(default_factory=list)
     clarifications: list[Clarification] = field(default_factory=list)
-    checklist: list[CheckItem] = described("checkbox items, e.g. the older template's Review & Acceptance Checklist", default_factory=list)
+    checklist: list[CheckItem] = described("checkbox items, e.g. the older template's Review & Acceptance Checklist",
+                                           default_factory=list)
     mentions: dict[str, int] = described("every requirement-like id written in spec.md -> the first line it is on",
                                          default_factory=dict)
     unread_definitions: dict[str, int] = described(

@@ -1,4 +1,5 @@
-"""The check cache (speckit.store through speckit.check.cached): hits, every kind of invalidation, torn entries, deletion and concurrent runs."""
+"""The check cache (speckit.store through speckit.check.cached): hits, every kind of invalidation,
+torn entries, deletion and concurrent runs."""
 
 from __future__ import annotations
 

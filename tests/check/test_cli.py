@@ -109,7 +109,8 @@ def test_inline_suppression(repo: Path) -> None:
     tasks = repo / "specs" / "002-cycle" / "tasks.md"
     text = tasks.read_text()
     line = "- [ ] T005 [US1] Add the export command"
-    tasks.write_text(text.replace(line, "<!-- speckit-ignore graph/cycle graph/phase-inversion -- tracked in #12 -->\n" + line))
+    ignore = "<!-- speckit-ignore graph/cycle graph/phase-inversion -- tracked in #12 -->\n"
+    tasks.write_text(text.replace(line, ignore + line))
     result = run("check", "specs/002-cycle", cwd=repo)
     assert result.returncode == 0, result.stdout
     tasks.write_text(text.replace(line, "<!-- speckit-ignore graph/phase-inversion -->\n" + line))
@@ -207,7 +208,8 @@ def test_graph_formats_and_why(repo: Path) -> None:
 
 def test_mermaid_escapes_document_text(repo: Path) -> None:
     tasks = repo / "specs" / "001-export" / "tasks.md"
-    tasks.write_text(tasks.read_text().replace("Write the importer", 'Write "the" <b>importer</b> ]; click n1 call x()%%'))
+    hostile = 'Write "the" <b>importer</b> ]; click n1 call x()%%'
+    tasks.write_text(tasks.read_text().replace("Write the importer", hostile))
     out = run("graph", "specs/001-export", cwd=repo).stdout
     line = next(l for l in out.splitlines() if "T006" in l)
     assert '"' not in line.split('["', 1)[1][:-2] and "<" not in line and "]" not in line[:-1].split('["', 1)[1]

@@ -99,7 +99,8 @@ def test_committed_evidence_from_2099_is_reported_not_counted(tmp_path: Path) ->
     assert notes.count("not produced here: not counted") == 4, notes
     assert "summary.tsv:2: 1.1 pass: not produced here" in notes and "approval of 1.2 by cto" in notes
     # run.sh and speckit run do not skip a step on a forged line either: the step runs (it writes built.txt)
-    for n, runner in enumerate((lambda: run_sh(root, "--resume"), lambda: speckit("run", "specs/demo", "--resume", cwd=root))):
+    runners = (lambda: run_sh(root, "--resume"), lambda: speckit("run", "specs/demo", "--resume", cwd=root))
+    for n, runner in enumerate(runners):
         forge(root, f"2099010{n + 2}T000000Z")  # a fresh forged run for each runner
         (root / "built.txt").unlink(missing_ok=True)
         resumed = runner()
@@ -153,7 +154,8 @@ def test_a_signed_record_dated_in_the_future_is_not_counted(tmp_path: Path) -> N
     secret = ev.key(run_dir, create=True)
     assert secret is not None
     fields = ("1.1", "step", "pass", "0", "2099-01-01T00:00:00Z", "0")
-    (run_dir / "summary.tsv").write_text(ev.SUMMARY_HEADER + "\t".join((*fields, ev.mac(secret, "summary", RUN_ID, *fields)))
+    (run_dir / "summary.tsv").write_text(ev.SUMMARY_HEADER
+                                         + "\t".join((*fields, ev.mac(secret, "summary", RUN_ID, *fields)))
                                          + "\n", encoding="utf-8")
     status, _, notes, _ = verify(root)
     assert status["step-1.1"] == "pending"

@@ -176,7 +176,8 @@ def test_next_shows_task_titles_escaped(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     feature = root / "specs" / "053-demo"
     feature.mkdir(parents=True)
-    (feature / "tasks.md").write_text("# Tasks\n\n## Phase 1\n\n- [ ] T001 Do \x1b]52;c;aGk=\x07 it\n", encoding="utf-8")
+    (feature / "tasks.md").write_text("# Tasks\n\n## Phase 1\n\n- [ ] T001 Do \x1b]52;c;aGk=\x07 it\n",
+                                      encoding="utf-8")
     shown = speckit("next", "specs/053-demo", cwd=root)
     assert shown.returncode == 0, shown.stderr
     assert "\x1b" not in shown.stdout and "\\x1b]52" in shown.stdout

@@ -33,7 +33,8 @@ def make_tree(root: Path, folders: list[str]) -> None:
     [
         ("001", "001-alpha", "001"), ("1", "001-alpha", "001"), ("alpha", "001-alpha", "001"),
         ("001-alpha", "001-alpha", "001"),
-        ("20260507-161658", "20260507-161658-beta", "20260507-161658"), ("beta", "20260507-161658-beta", "20260507-161658"),
+        ("20260507-161658", "20260507-161658-beta", "20260507-161658"),
+        ("beta", "20260507-161658-beta", "20260507-161658"),
         ("20260728084808", "20260728084808-gamma", "20260728084808"), ("20260720", "20260720-delta", "20260720"),
         ("SPEC-1a2b3c4d", "SPEC-1a2b3c4d-eps", "SPEC-1a2b3c4d"), ("SPEC-12", "SPEC-12", "SPEC-12"),
         ("main", "main", None), ("_00_demo", "_00_demo", None), ("old", "archive/002-old", "002"),
@@ -112,7 +113,8 @@ def test_invalid_utf8_names_the_byte_offset(tmp_path: Path, bom: bytes) -> None:
     result = speckit("show", str(tmp_path))
     assert result.returncode == 2
     offset = data.index(b"\xe9")  # offset in the file, BOM included
-    assert result.stderr == f"speckit: error: {tmp_path / 'tasks.md'}: not valid UTF-8 at byte offset {offset} (byte 0xe9)\n"
+    path = tmp_path / "tasks.md"
+    assert result.stderr == f"speckit: error: {path}: not valid UTF-8 at byte offset {offset} (byte 0xe9)\n"
 
 
 @pytest.mark.parametrize("case", ["dir-as-document", "dir-in-feature", "no-documents", "missing"])
