@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -113,7 +114,8 @@ def hook(b: Bench) -> list[Figure]:
             shutil.rmtree(cache, ignore_errors=True)
 
     runs, base = alternate(b.n(21, 3), subject, lambda: b.parse(files, cwd=b.work / "hook"))
-    figure.subject, figure.baseline = Series("speckit check FEATURE", runs), Series("python: import markdown_it, parse 3 files", base)
+    figure.subject = Series("speckit check FEATURE", runs)
+    figure.baseline = Series("python: import markdown_it, parse 3 files", base)
     figure.value = figure.subject.median / figure.baseline.median
     figure.notes.append(f"feature of {size / 1000:.1f} KB in 3 documents; floor = same interpreter importing "
                         "markdown_it and parsing the same files with MarkdownIt(); both from bytecode")
@@ -132,7 +134,8 @@ def throughput(b: Bench) -> list[Figure]:
     memory = Figure("5", f"Memory: peak RSS of the {len(figures):,}-feature check", "≤ 300 MB", limit=300, unit="MB")
     memory.subject, memory.baseline = figure.subject, figure.baseline
     memory.value = figure.subject.peak_mb
-    memory.notes.append(f"baseline parse peaked at {figure.baseline.peak_mb:.0f} MB; RSS from wait4 of the whole process")
+    memory.notes.append(f"baseline parse peaked at {figure.baseline.peak_mb:.0f} MB; "
+                        "RSS from wait4 of the whole process")
     return [figure, memory]
 
 
@@ -180,11 +183,11 @@ def graph(b: Bench) -> list[Figure]:
         g.waves()
         g.critical_path()
 
-    def as_the_cli(work: object) -> Run:
+    def as_the_cli(work: Callable[[], object]) -> Run:
         """``work`` under the CLI's process policy (speckit/_hotpath.py), as ``speckit graph`` runs it."""
         with command_process():
             commands_imported()
-            return timed(work)  # type: ignore[arg-type]
+            return timed(work)
 
     big, small = (10_000, 1_000) if b.quick else (100_000, 10_000)
     results = {}
@@ -195,11 +198,19 @@ def graph(b: Bench) -> list[Figure]:
         # The baseline runs under the same policy: otherwise a full collection over the task objects
         # lands in some baseline runs and not others (a median of 190 ms against a minimum of 58 ms
         # was seen), and the ratio would flatter speckit.
-        results[count] = alternate(b.n(5, 2), lambda: as_the_cli(lambda: analyse(f)),
-                                   lambda: as_the_cli(lambda: kahn(preds)))
+        def ours(g: Feature = f) -> Run:
+            return as_the_cli(lambda: analyse(g))
+
+        def theirs(p: list[list[int]] = preds) -> Run:
+            return as_the_cli(lambda: kahn(p))
+
+        def plain(g: Feature = f) -> Run:
+            return timed(lambda: analyse(g))
+
+        results[count] = alternate(b.n(5, 2), ours, theirs)
         if count == big:
             gc.collect()
-            bare = [timed(lambda: analyse(f)) for _ in range(b.n(5, 2))]
+            bare = [plain() for _ in range(b.n(5, 2))]
         del f
     ratio = Figure("4a", f"Graph: {big:,} tasks, {3 * big:,} dependencies: cycles, waves, critical path",
                    "≤ 5x", limit=5.0)
@@ -258,8 +269,8 @@ def site(b: Bench) -> list[Figure]:
 
     def ours() -> Run:
         shutil.rmtree(root / "out-speckit", ignore_errors=True)
-        return run_process([*b.speckit, "docs", "build", "specs", "--project", str(project), "--out", str(root / "out-speckit")],
-                           root, env)
+        return run_process([*b.speckit, "docs", "build", "specs", "--project", str(project),
+                            "--out", str(root / "out-speckit")], root, env)
 
     def mkdocs() -> Run:  # on the pages speckit generated (the project exists after our first run)
         shutil.rmtree(root / "out-mkdocs", ignore_errors=True)
@@ -267,7 +278,8 @@ def site(b: Bench) -> list[Figure]:
                             str(root / "out-mkdocs")], root, env)
 
     runs, base = alternate(b.n(1, 1), ours, mkdocs, warmup=0)
-    figure.subject, figure.baseline = Series("speckit docs build", runs), Series("mkdocs build of the generated project", base)
+    figure.subject = Series("speckit docs build", runs)
+    figure.baseline = Series("mkdocs build of the generated project", base)
     figure.value = figure.subject.median / figure.baseline.median
     pages = sum(1 for _ in (project / "docs").rglob("*.md"))
     figure.notes.append(f"{len(folders)} generated features, {pages} generated pages; "
@@ -276,14 +288,16 @@ def site(b: Bench) -> list[Figure]:
 
 
 def peer_figures(b: Bench) -> list[Figure]:
-    all_fig = Figure("7a", "Peer: validate 200 changes (OpenSpec) vs check 200 features", "< 1.0x", limit=1.0, unit="x<")
+    all_fig = Figure("7a", "Peer: validate 200 changes (OpenSpec) vs check 200 features", "< 1.0x", limit=1.0,
+                     unit="x<")
     one_fig = Figure("7b", "Peer: validate one change vs check one feature", "< 1.0x", limit=1.0, unit="x<")
     figures = [all_fig, one_fig]
     npm = shutil.which("npm")
     if npm is None or b.quick:
         for f in figures:
             f.measured = False
-            f.notes.append("skipped: npm is not installed" if npm is None else "skipped in --quick (needs the npm registry)")
+            f.notes.append("skipped: npm is not installed" if npm is None
+                           else "skipped in --quick (needs the npm registry)")
         return figures
     prefix = b.work / "openspec"
     install = subprocess.run([npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--loglevel=error",
@@ -294,7 +308,8 @@ def peer_figures(b: Bench) -> list[Figure]:
             f.measured = False
             f.notes.append(f"skipped: npm install failed: {install.stderr.strip().splitlines()[-1:]}")
         return figures
-    version = subprocess.run([str(binary), "--version"], stdin=subprocess.DEVNULL, capture_output=True, text=True).stdout.strip()
+    version = subprocess.run([str(binary), "--version"], stdin=subprocess.DEVNULL, capture_output=True,
+                             text=True).stdout.strip()
     changes = peer.make_changes()
     openspec_root, speckit_root = b.work / "peer-openspec", b.work / "peer-speckit"
     peer.write_openspec(openspec_root, changes)
@@ -311,7 +326,8 @@ def peer_figures(b: Bench) -> list[Figure]:
          lambda: b.check([str(one_feature.relative_to(speckit_root))], None, cwd=speckit_root)),
     ):
         runs, base = alternate(b.n(7, 2), ours, theirs)
-        figure.subject, figure.baseline = Series("speckit check (no cache)", runs), Series(f"openspec {version} validate", base)
+        figure.subject = Series("speckit check (no cache)", runs)
+        figure.baseline = Series(f"openspec {version} validate", base)
         figure.value = figure.subject.median / figure.baseline.median
     all_fig.notes.append(f"OpenSpec {version}: {len(changes)} changes, {peer.markdown_bytes(openspec_root) / 1000:.0f} KB; "
                          f"speckit: {len(changes)} features, {peer.markdown_bytes(speckit_root) / 1000:.0f} KB, same counts "
@@ -360,7 +376,8 @@ print(json.dumps(out))
 def hostile(b: Bench) -> list[Figure]:
     figure = Figure("8", "Hostile input: parse cost growth from 1x to 10x the size, worst of 7 shapes, against linear "
                     "(or markdown-it's own growth where that is worse)", "≤ 2.0x", limit=2.0)
-    done = subprocess.run([b.python, "-c", HOSTILE, str(b.n(5, 1))], capture_output=True, text=True, env=b.env, check=False)
+    done = subprocess.run([b.python, "-c", HOSTILE, str(b.n(5, 1))], capture_output=True, text=True, env=b.env,
+                          check=False)
     if done.returncode != 0:
         raise Failed(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "the hostile script failed")
     rows = json.loads(done.stdout)
@@ -374,7 +391,7 @@ def hostile(b: Bench) -> list[Figure]:
                             f"(growth {large / small:.1f}x; markdown-it {large_base / small_base:.1f}x)")
     worst = max(growth, key=lambda k: growth[k])
     figure.subject = Series(f"speckit parse, worst shape '{worst}' at 10x", [Run(rows[worst]["10"][0])])
-    figure.baseline = Series(f"markdown-it parse of the same text at 10x", [Run(rows[worst]["10"][1])])
+    figure.baseline = Series("markdown-it parse of the same text at 10x", [Run(rows[worst]["10"][1])])
     figure.value = growth[worst]
     return [figure]
 
@@ -418,12 +435,14 @@ def model(b: Bench) -> list[Figure]:
         raise Failed(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "the model script failed")
     rows = json.loads(done.stdout)
     series = {name: Series(name, [Run(t) for t in times]) for name, times in rows.items()}
-    figure.subject, figure.baseline = series["as built (frozen, slots, kw_only)"], series["@dataclass(kw_only=True) only"]
+    figure.subject = series["as built (frozen, slots, kw_only)"]
+    figure.baseline = series["@dataclass(kw_only=True) only"]
     figure.value = figure.subject.median / figure.baseline.median
     classes = speckit.model.__dict__.values()
     count = sum(1 for c in classes if isinstance(c, type) and c.__module__ == "speckit.model")
     for name, s in series.items():
-        figure.notes.append(f"{name}: median {s.median * 1000:.1f} ms, min {min(s.times) * 1000:.1f} ms ({count} classes)")
+        figure.notes.append(f"{name}: median {s.median * 1000:.1f} ms, min {min(s.times) * 1000:.1f} ms "
+                            f"({count} classes)")
     return [figure]
 
 
@@ -434,7 +453,8 @@ def machine() -> dict[str, object]:
                       if line.startswith("model name")), "")
     except OSError:
         pass
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
     from speckit import __version__
 
     return {"python": platform.python_version(), "platform": platform.platform(), "cpu": model,
@@ -487,8 +507,8 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(work, args.quick, args.runs)
     if only & {"hook", "throughput", "warm", "memory", "site", "peer"}:
         compile_speckit()
-    steps = [("hook", hook), ("throughput", throughput), ("warm", warm), ("graph", graph), ("site", site), ("peer", peer_figures),
-             ("hostile", hostile), ("model", model)]
+    steps = [("hook", hook), ("throughput", throughput), ("warm", warm), ("graph", graph), ("site", site),
+             ("peer", peer_figures), ("hostile", hostile), ("model", model)]
     results: list[Figure] = []
     try:
         for name, step in steps:
@@ -522,7 +542,8 @@ def main(argv: list[str] | None = None) -> int:
                 "figures": [f.to_json() for f in results], "table": text}
         write_atomic(out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     if args.update_docs:
-        stamp = f"Measured {started:%Y-%m-%d} on {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, commit {info['commit']}."
+        stamp = (f"Measured {started:%Y-%m-%d} on {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, "
+                 f"commit {info['commit']}.")
         update_docs(ROOT / "docs" / "performance.md", "\n".join([stamp, "", text, "", *notes]))
     return 0
 

@@ -49,7 +49,8 @@ TEMPLATES = [
     "## Phase {n}: Setup (Shared Infrastructure)", "## Phase {n}: Foundational (Blocking Prerequisites)",
     "## Phase {n}: User Story {n} - {w} (Priority: P{n}) 🎯 MVP", "## Phase {n}: Polish & Cross-Cutting Concerns",
     "### User Story {n} - {w} (Priority: P{n})", "### User Story {n} — {w} (Priority: P{n}, Android-only)",
-    "### US{n} (P{n}) — {w}", "### ユーザーストーリー{n} - {w}（優先度: P{n}）", "### User Story {n} - {w} (Priority: DEFERRED)",
+    "### US{n} (P{n}) — {w}", "### ユーザーストーリー{n} - {w}（優先度: P{n}）",
+    "### User Story {n} - {w} (Priority: DEFERRED)",
     "## User Scenarios & Testing", "### Edge Cases", "## Requirements", "### Functional Requirements",
     "### Key Entities", "## Success Criteria", "### Measurable Outcomes", "## Assumptions", "## Clarifications",
     "### Session 2026-03-01", "## Dependencies & Execution Order", "## Technical Context", "## Constitution Check",
@@ -60,8 +61,10 @@ TEMPLATES = [
     "- [ ] T{i} [P] [US{n}] {w} in src/{w}.py", "- [x] T{i} {w} (depends on T{i}, T{i})", "- [X] **T{i}**: {w}",
     "- [~] T{i} {w}", "- [ ] ~~T{i}~~ {w}", "- [ ] T-{i} {w} (dep: T{i})", "- [ ] T{i}a {w} (after T{i} — same file)",
     "- [ ] T{n}.{n}.{n} {w} (dep: T{n}.{n}.{n})", "- [ ] SET-T{i} {w}", "- [ ] {w}", "  - **Depends on T{i}, T{i}**",
-    "T{i} blocks T{i}", "T{i} → T{i} -> T{i}", "- [ ] T{i} {w} after T{i}-T{i}", "- [ ] T{i} needs T{i}–T{i} and T{i}〜T{i}",
-    "- [P] tasks = different files", "- [ ] T{i} [P][A] `[UI-GATE]` **[GAP]** [US1/US2] [US1,US2] [AUTH-US1] [courseId] {w}",
+    "T{i} blocks T{i}", "T{i} → T{i} -> T{i}", "- [ ] T{i} {w} after T{i}-T{i}",
+    "- [ ] T{i} needs T{i}–T{i} and T{i}〜T{i}",
+    "- [P] tasks = different files",
+    "- [ ] T{i} [P][A] `[UI-GATE]` **[GAP]** [US1/US2] [US1,US2] [AUTH-US1] [courseId] {w}",
     "- [ ] T{i} {w} (FR-{i}, SC-{i}) | R001, R002 per FR-{i}", "- [ ] T{i} [US{n}] {w} [FR-{i}]", "**Checkpoint**: {w}",
     "* [ ] T{i} {w}", "1. [ ] T{i} {w}", "- [ ] T{i}", "- [ ]", "- [x]T{i} glued", "- [ ] T{i} {w} T{i} T{i}",
     # spec lines
@@ -82,7 +85,8 @@ TEMPLATES = [
     "```bash", "```", "```mermaid", "~~~", "````", "```json", "npm run {w}", "# Expected output: {w}", "<!--", "-->",
     "<!-- - [ ] T{i} hidden -->", "> {w}", "> - [ ] T{i} {w}", "    - [ ] T{i} indented code", "\t- [ ] T{i} {w}",
     "- [ ] CHK{i} Are all requirements testable? [Completeness, Spec §FR-{i}]", "CHK{i} - {w}", "",
-    "{w}", "ββββββββ", "β {w} β", "β³ Pending", "┌────┐", "│ {w} │────▶│", "└────┘", "+------+", "       v", "<details>", "</details>", "<br>", "***", "===", "\\", "    ",
+    "{w}", "ββββββββ", "β {w} β", "β³ Pending", "┌────┐", "│ {w} │────▶│", "└────┘", "+------+", "       v",
+    "<details>", "</details>", "<br>", "***", "===", "\\", "    ",
 ]
 INDENT = st.sampled_from(["", "", "", "  ", "    ", "> ", "> > ", "\t", "  - ", "1. ", "- "])
 
@@ -144,7 +148,8 @@ def check_feature(feature: Feature, texts: dict[str, str]) -> None:
         check_spans(dump["tasks"], len(task_lines), "tasks")
         for task in feature.tasks:
             if task.id:
-                assert alnum(task.id) in alnum(task_lines[task.line - 1]), (task.id, task.line, task_lines[task.line - 1])
+                written = task_lines[task.line - 1]
+                assert alnum(task.id) in alnum(written), (task.id, task.line, written)
         for task in feature.tasks:  # a referenced requirement is written in the task's own lines
             written = alnum(" ".join(task_lines[task.line - 1 : task.end_line]))
             assert all(alnum(ref) in written for ref in task.refs), (task.refs, task.line)
@@ -262,7 +267,8 @@ def mutated(draw: st.DrawFn) -> tuple[str, str]:
             lines.insert(at, draw(construct_line()))
         elif op == "char":
             pos = draw(st.integers(min_value=0, max_value=len(lines[at])))
-            lines[at] = lines[at][:pos] + draw(st.sampled_from(list("`|[]()#>*-~\t\x00\r→β<!") + ["```", "<!--", "-->"])) \
+            noise = st.sampled_from(list("`|[]()#>*-~\t\x00\r→β<!") + ["```", "<!--", "-->"])
+            lines[at] = lines[at][:pos] + draw(noise) \
                 + lines[at][pos + draw(st.integers(min_value=0, max_value=2)):]
         elif op == "indent":
             lines[at] = draw(INDENT) + lines[at]

@@ -139,9 +139,11 @@ def test_other_code_blocks_and_the_diagrams(source: str, imported: Plan, hand: P
 def test_critical_path_phases_gates_criteria_artifacts(imported: Plan, hand: Plan) -> None:
     assert imported.critical_path == hand.critical_path == [["BLOCK-000 (Phase 1)", "BLOCK-001 (Phase 2)",
                                                              "BLOCK-002 (Phase 3.5)", "npm publish"]]
-    assert [(p.number, p.title, p.section) for p in imported.phases] == [(p.number, p.title, p.section) for p in hand.phases]
+    assert [(p.number, p.title, p.section) for p in imported.phases] == \
+        [(p.number, p.title, p.section) for p in hand.phases]
     # exclusion 3: the gates' bodies were written by hand
-    assert [(g.id, g.title, g.kind, g.phase) for g in imported.gates] == [(g.id, g.title, g.kind, g.phase) for g in hand.gates]
+    assert [(g.id, g.title, g.kind, g.phase) for g in imported.gates] == \
+        [(g.id, g.title, g.kind, g.phase) for g in hand.gates]
     assert [dump(c, exclude={"line", "end_line"}) for c in imported.criteria] == \
         [dump(c, exclude={"line", "end_line"}) for c in hand.criteria]
     assert [dump(a, exclude={"line", "end_line"}) for a in imported.artifacts] == \
@@ -155,7 +157,8 @@ def test_paragraphs_and_list_items(source: str, imported: Plan, hand: Plan) -> N
             assert got[key(section)] == ([], [])
             continue
         # exclusion 4: clean() drops the bold of '**Key**:', so these compare equal
-        assert got[key(section)] == ([p.text for p in section.paragraphs], [i.text for i in section.items]), key(section)
+        expected = ([p.text for p in section.paragraphs], [i.text for i in section.items])
+        assert got[key(section)] == expected, key(section)
 
 
 @needs_seed
@@ -261,7 +264,8 @@ def test_reads_standard_input_crlf_and_utf16(tmp_path: Path) -> None:
     copy = "Plan: Demo\r\nStatus: Draft\r\n1. Overview\r\n| A | B |\r\n|---|\r\n| 1 | 2 |\r\n"
     run = speckit("import", "-", stdin=copy.encode())
     assert run.returncode == 0, run.stderr
-    assert run.stdout.decode() == "# Plan: Demo\n\n**Status**: Draft\n\n## 1. Overview\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"
+    assert run.stdout.decode() == ("# Plan: Demo\n\n**Status**: Draft\n\n## 1. Overview\n\n"
+                                   "| A | B |\n|---|---|\n| 1 | 2 |\n")
     utf16 = tmp_path / "copy.txt"
     utf16.write_bytes(copy.encode("utf-16"))
     assert speckit("import", str(utf16)).stdout == run.stdout
@@ -273,7 +277,8 @@ def test_standard_input_that_is_not_utf8_names_the_offset_as_for_a_file(tmp_path
     (tmp_path / "copy.txt").write_bytes(data)
     piped = speckit("import", "-", stdin=data).stderr.decode()
     assert piped == "speckit: error: <stdin>: not valid UTF-8 at byte offset 5 (byte 0xff)\n"
-    assert speckit("import", str(tmp_path / "copy.txt")).stderr.decode() == piped.replace("<stdin>", str(tmp_path / "copy.txt"))
+    named = speckit("import", str(tmp_path / "copy.txt")).stderr.decode()
+    assert named == piped.replace("<stdin>", str(tmp_path / "copy.txt"))
 
 
 def test_reversible_mojibake_goes_through_ftfy_and_greek_text_is_left_alone() -> None:
@@ -318,4 +323,5 @@ def test_a_drawing_with_its_glyphs_intact_is_fenced_whole() -> None:
 def test_a_rule_the_copy_kept_above_its_closing_metadata_is_not_doubled() -> None:
     markdown = import_text("Plan\n1. Part\ntext\n---\nVersion: 1\nOwner: me\n").markdown
     assert markdown.endswith("text\n\n---\n\n**Version**: 1\n\n**Owner**: me\n")
-    assert import_text("Plan\n1. Part\ntext\nVersion: 1\nOwner: me\n").markdown.endswith("text\n\n---\n\n**Version**: 1\n\n**Owner**: me\n")
+    markdown = import_text("Plan\n1. Part\ntext\nVersion: 1\nOwner: me\n").markdown
+    assert markdown.endswith("text\n\n---\n\n**Version**: 1\n\n**Owner**: me\n")

@@ -55,7 +55,8 @@ def _documents(feature: Feature) -> list[tuple[str, Any]]:
         if doc is not None:
             out.append((doc.path, serialisation.dump(doc)))
     if feature.task_list is not None:
-        out.append((feature.task_list.path, [serialisation.dump(feature.task_list), [serialisation.dump(t) for t in feature.tasks]]))
+        tasks = [serialisation.dump(t) for t in feature.tasks]
+        out.append((feature.task_list.path, [serialisation.dump(feature.task_list), tasks]))
     return out
 
 
@@ -93,7 +94,8 @@ def test_every_id_is_written_at_its_line(path: Path) -> None:
             assert req.id in at(feature.spec.path, req.line)
             checked += 1
         for story in feature.spec.stories:
-            assert str(story.number) in at(feature.spec.path, story.line) or "Primary" in at(feature.spec.path, story.line)
+            heading = at(feature.spec.path, story.line)
+            assert str(story.number) in heading or "Primary" in heading
             checked += 1
     if feature.plan is not None:
         for item in feature.plan.steps + feature.plan.gates:
@@ -116,7 +118,8 @@ def test_a_5mb_tasks_file_reads_without_recursion_trouble(tmp_path: Path) -> Non
         lines.append("")
         for depth in range(40):  # each task nested one level deeper than the last, then back
             number += 1
-            lines.append("  " * depth + f"- [ ] T{number:06d} [P] Task in src/m{number}.py (depends on T{max(number - 1, 1):06d})")
+            before = max(number - 1, 1)
+            lines.append("  " * depth + f"- [ ] T{number:06d} [P] Task in src/m{number}.py (depends on T{before:06d})")
         lines.append("")
     (tmp_path / "tasks.md").write_text("\n".join(lines), encoding="utf-8")
     # No time limit here: a slow machine is not a failure (the suite's pytest-timeout still stops a

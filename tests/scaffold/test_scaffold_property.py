@@ -87,8 +87,8 @@ def test_specify_plan_tasks_check_round_trip(case: dict[str, Any]) -> None:
         # parse/dependency-phrase is allowed: a requirement that itself says "depends on T001" is
         # copied into its task's title (the id in a code span, so it adds no edge), and the parser
         # rightly warns that the phrase names no task.
-        unwanted = [d.rule for d in findings if d.rule.startswith(("graph/", "trace/uncovered", "trace/unknown", "parse/"))
-                    and d.rule != "parse/dependency-phrase"]
+        watched = ("graph/", "trace/uncovered", "trace/unknown", "parse/")
+        unwanted = [d.rule for d in findings if d.rule.startswith(watched) and d.rule != "parse/dependency-phrase"]
         assert unwanted == []
 
         spec = feature.spec
@@ -106,9 +106,11 @@ def test_specify_plan_tasks_check_round_trip(case: dict[str, Any]) -> None:
                 assert [(unescape(s.given or ""), unescape(s.when or ""), unescape(s.then or ""))
                         for s in read.acceptance] == [(s["given"], s["when"], s["then"]) for s in written["scenarios"]]
         if case["requirements"]:
-            assert [(r.id, unescape(r.text)) for r in spec.requirements] == [(r["id"], r["text"]) for r in case["requirements"]]
+            assert [(r.id, unescape(r.text)) for r in spec.requirements] == \
+                [(r["id"], r["text"]) for r in case["requirements"]]
         if case["criteria"]:
-            assert [(r.id, unescape(r.text)) for r in spec.success_criteria] == [(r["id"], r["text"]) for r in case["criteria"]]
+            assert [(r.id, unescape(r.text)) for r in spec.success_criteria] == \
+                [(r["id"], r["text"]) for r in case["criteria"]]
 
         # tasks.md: what derive() meant is what the parser reads.
         from speckit.scaffold.derive import derive
