@@ -457,7 +457,9 @@ def _child_parts(item: b.Item) -> list[tuple[int, str]]:
 def _own_part(block: b.Item | b.Quote) -> bool:
     """A sub-item that belongs to its task's text: no checkbox and no id of its own (not a subtask);
     never a quote, which is someone else's words."""
-    return isinstance(block, b.Item) and block.checkbox is None and not ids.LEADING_ID.match((block.text or "").lstrip())
+    if not isinstance(block, b.Item) or block.checkbox is not None:
+        return False
+    return not ids.LEADING_ID.match((block.text or "").lstrip())
 
 
 def _table_tasks(block: b.TableBlock, phase: Phase | None, refs: re.Pattern[str]) -> list[tuple[Task, list[str]]]:
