@@ -19,7 +19,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,16 +32,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = "# Feature Specification: x\n\n## User Scenarios\n\n### User Story 1 - Try it (Priority: P1)\n\nA user tries it.\n"
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Wall seconds, CPU seconds of the children (user + system: less sensitive to a loaded
+    machine than wall time), and the result."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(cmd, check=False, cwd=cwd, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    return time.perf_counter() - start, done
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done
 
 
-def measure(rev: str, work: Path) -> dict[str, object]:
+def measure(rev: str, work: Path) -> dict[str, float | int | str | None]:
     sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", rev], capture_output=True, text=True,
                          check=True).stdout.strip()
-    base = work / sha[:12]
+    base = Path(tempfile.mkdtemp(prefix=sha[:12] + "-", dir=work))
     clone = base / "speckit"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     subprocess.run(["git", "-C", str(clone), "checkout", "-q", sha], check=True)
@@ -54,8 +61,8 @@ def measure(rev: str, work: Path) -> dict[str, object]:
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
     pre_commit = [sys.executable, "-m", "pre_commit"]
-    cold, first = run([*pre_commit, "run", "--files", "specs/x/spec.md"], repo, env)
-    warm, _ = run([*pre_commit, "run", "--files", "specs/x/spec.md"], repo, env)
+    cold, cpu, first = run([*pre_commit, "run", "--files", "specs/x/spec.md"], repo, env)
+    warm, _, _ = run([*pre_commit, "run", "--files", "specs/x/spec.md"], repo, env)
     if "speckit check" not in first.stdout:
         raise SystemExit(f"{rev}: the hook did not run:\n{first.stdout}\n{first.stderr}")
     envs = list((base / "pre-commit-home").glob("repo*/py_env-*"))
@@ -69,26 +76,40 @@ def measure(rev: str, work: Path) -> dict[str, object]:
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(clone)],
                    env=env, check=True, capture_output=True)
     wheel = next(wheels.glob("*.whl"))
-    return {"rev": rev, "sha": sha[:12], "first_run_s": round(cold, 1), "second_run_s": round(warm, 2),
-            "distributions": count, "wheel_bytes": wheel.stat().st_size}
+    shutil.rmtree(base, ignore_errors=True)
+    return {"rev": rev, "sha": sha[:12], "first_run_s": round(cold, 1), "first_run_cpu_s": round(cpu, 1),
+            "second_run_s": round(warm, 2), "distributions": count, "wheel_bytes": wheel.stat().st_size}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("revs", nargs="*", default=["HEAD"])
+    parser.add_argument("--repeat", type=int, default=1, help="rounds, the revisions alternating (medians)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="speckit-hook-install-"))
+    rounds: dict[str, list[dict[str, float | int | str | None]]] = {rev: [] for rev in args.revs}
     try:
-        results = [measure(rev, work) for rev in args.revs]
+        for _ in range(args.repeat):
+            for rev in args.revs:
+                rounds[rev].append(measure(rev, work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    base = results[0]["first_run_s"]
-    for r in results:
-        ratio = float(r["first_run_s"]) / float(base) if base else 0.0  # type: ignore[arg-type]
-        print(f"{r['rev']:>12} {r['sha']}  first run {r['first_run_s']:>6} s ({ratio:.2f}x of {results[0]['rev']})"
-              f"  second run {r['second_run_s']} s  {r['distributions']} distributions"
-              f"  wheel {int(r['wheel_bytes']) / 1e6:.2f} MB")  # type: ignore[call-overload]
-    print(json.dumps(results))
+
+    def median(rev: str, key: str) -> float:
+        return statistics.median(float(r[key] or 0) for r in rounds[rev])
+
+    first = args.revs[0]
+    summary = []
+    for rev in args.revs:
+        last = rounds[rev][-1]
+        wall, cpu = median(rev, "first_run_s"), median(rev, "first_run_cpu_s")
+        print(f"{rev:>12} {last['sha']}  first run {wall:6.1f} s wall ({wall / median(first, 'first_run_s'):.2f}x), "
+              f"{cpu:6.1f} s CPU ({cpu / median(first, 'first_run_cpu_s'):.2f}x of {first})  second run "
+              f"{median(rev, 'second_run_s'):.2f} s  {last['distributions']} distributions  "
+              f"wheel {int(last['wheel_bytes'] or 0) / 1e6:.2f} MB")
+        summary.append({"rev": rev, "sha": last["sha"], "first_run_s": wall, "first_run_cpu_s": cpu,
+                        "rounds": rounds[rev]})
+    print(json.dumps(summary))
 
 
 if __name__ == "__main__":
