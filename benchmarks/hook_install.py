@@ -76,9 +76,10 @@ def measure(rev: str, work: Path) -> dict[str, float | int | str | None]:
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(clone)],
                    env=env, check=True, capture_output=True)
     wheel = next(wheels.glob("*.whl"))
+    size = wheel.stat().st_size
     shutil.rmtree(base, ignore_errors=True)
     return {"rev": rev, "sha": sha[:12], "first_run_s": round(cold, 1), "first_run_cpu_s": round(cpu, 1),
-            "second_run_s": round(warm, 2), "distributions": count, "wheel_bytes": wheel.stat().st_size}
+            "second_run_s": round(warm, 2), "distributions": count, "wheel_bytes": size}
 
 
 def main() -> None:
