@@ -2,8 +2,8 @@
 are the ``site`` extra, and ``speckit docs`` without them says in one line how to get them.
 
 The first test hides mkdocs from a real interpreter (a meta-path finder that refuses it, as an
-environment without the extra would) and runs the real CLI (about 1 s). The second builds the real
-hook environment with the real ``pre-commit try-repo`` from a copy of this working tree (about 30 s
+environment without the extra would) and runs the real CLI (about 1 s). The third builds the real
+hook environment with the real ``pre-commit run`` from a copy of this working tree (about 30 s
 with a warm pip cache) and looks inside it.
 """
 
@@ -67,12 +67,17 @@ def test_the_hook_environment_has_no_site_packages(tmp_path: Path) -> None:
     project = tmp_path / "project"
     (project / "specs" / "001-x").mkdir(parents=True)
     (project / "specs" / "001-x" / "spec.md").write_text("# Feature Specification: x\n", encoding="utf-8")
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hooks, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    # A config, not try-repo: try-repo builds the environment in a temporary store it then deletes.
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hooks}\n    rev: {sha}\n    hooks:\n      - id: speckit-check\n", encoding="utf-8")
     git(project, "init", "-q")
     git(project, "add", "-A")
     home = tmp_path / "pre-commit-home"
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
     env.pop("VIRTUAL_ENV", None)
-    ran = subprocess.run([str(PRE_COMMIT), "try-repo", str(hooks), "speckit-check", "--all-files"], check=False,
+    ran = subprocess.run([str(PRE_COMMIT), "run", "--all-files"], check=False,
                          cwd=project, env=env, capture_output=True, text=True, timeout=600)
     assert "speckit check" in ran.stdout, ran.stdout + ran.stderr
     pythons = sorted(home.glob("repo*/py_env-*/bin/python"))
