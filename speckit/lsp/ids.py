@@ -97,11 +97,12 @@ class Index:
                     if place != entry.definition:
                         entry.references.append(place)
 
-    def at(self, path: Path, line: int, column: int) -> Entry | None:
-        """The id at (0-based) ``line``, code-point ``column`` of ``path`` (the cursor may sit just after it)."""
+    def at(self, path: Path, line: int, column: int) -> tuple[Entry, Place] | None:
+        """The id at (0-based) ``line``, code-point ``column`` of ``path`` (the cursor may sit just
+        after it), and where that mention is."""
         for start, end, key in self.by_line.get((path, line), []):
             if start <= column <= end:
-                return self.entries[key]
+                return self.entries[key], Place(path, line, start, end)
         return None
 
     # -- hover -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from speckit import __version__
 from speckit.lsp import actions
-from speckit.lsp.ids import Entry
+from speckit.lsp.ids import Entry, Place
 from speckit.lsp.session import Session, Snapshot, Unit, normal
 from speckit.lsp.text import Lines
 from speckit.model import Diagnostic, Feature, Task
@@ -145,14 +145,14 @@ def did_change_files(ls: SpeckitServer, params: types.DidChangeWatchedFilesParam
 
 # -- ids: hover, definition, references, completion -----------------------------------------------
 
-def entry_at(ls: SpeckitServer, uri: str, position: types.Position) -> tuple[Snapshot, Entry, Path] | None:
+def entry_at(ls: SpeckitServer, uri: str, position: types.Position) -> tuple[Snapshot, Entry, Place] | None:
     found = ls.snapshot_of(uri)
     if found is None:
         return None
     path, snapshot = found
     lines = ls.lines(snapshot, path)
-    entry = snapshot.index.at(path, position.line, lines.from_client(position.line, position.character))
-    return (snapshot, entry, path) if entry is not None else None
+    hit = snapshot.index.at(path, position.line, lines.from_client(position.line, position.character))
+    return (snapshot, *hit) if hit is not None else None
 
 
 def location(ls: SpeckitServer, snapshot: Snapshot, path: Path, line: int, start: int, end: int) -> types.Location:
@@ -165,8 +165,10 @@ def hover(ls: SpeckitServer, params: types.HoverParams) -> types.Hover | None:
     found = entry_at(ls, params.text_document.uri, params.position)
     if found is None:
         return None
-    snapshot, entry, _ = found
-    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=snapshot.index.hover(entry)))
+    snapshot, entry, place = found
+    lines = ls.lines(snapshot, place.path)
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=snapshot.index.hover(entry)),
+                       range=ls.range(lines, place.line, place.start, place.line, place.end))
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)

@@ -155,6 +155,8 @@ async def test_utf16_positions(client: LanguageClient, feature: Path) -> None:
             break
         await asyncio.sleep(0.02)
     assert hover is not None and "**T004**" in hover.contents.value  # type: ignore[union-attr]
+    assert hover.range is not None and (hover.range.start.character, hover.range.end.character) == (
+        at.character - 1, at.character + 3)
     found = await client.text_document_references_async(types.ReferenceParams(
         text_document=types.TextDocumentIdentifier(uri=uri(tasks)), position=at,
         context=types.ReferenceContext(include_declaration=False)))
