@@ -26,7 +26,7 @@ def measure(folder: Path, runs: int) -> dict[str, object]:
     from markdown_it import MarkdownIt
 
     from speckit.lsp.server import SpeckitServer
-    from speckit.lsp.session import Session, normal
+    from speckit.lsp.session import Session, Snapshot, normal
     from speckit.lsp.text import Lines
 
     server = SpeckitServer()
@@ -39,10 +39,10 @@ def measure(folder: Path, runs: int) -> dict[str, object]:
     assert unit is not None
     md = MarkdownIt()
 
-    def diagnostics(snapshot: object) -> int:
+    def diagnostics(snapshot: Snapshot) -> int:
         count = 0
-        for path, found in session.published(snapshot).items():  # type: ignore[arg-type]
-            lines = Lines(snapshot.texts[path])  # type: ignore[attr-defined]
+        for path, found in session.published(snapshot).items():
+            lines = Lines(snapshot.texts[path])
             count += len([SpeckitServer.lsp_diagnostic(server, lines, d) for d in found])
         return count
 
