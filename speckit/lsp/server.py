@@ -38,6 +38,12 @@ class SpeckitServer(LanguageServer):
         self.session = Session()
         self.pending: set[Unit] = set()
         self.shown: dict[Unit, set[Path]] = {}
+        self.uris: dict[Path, str] = {}
+        """The URI the editor opened each document under: diagnostics go back under the same
+        spelling (a drive letter's case, percent-escapes), or the editor would not match them."""
+
+    def uri(self, path: Path) -> str:
+        return self.uris.get(path) or from_fs_path(str(path)) or path.as_uri()
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -90,13 +96,10 @@ class SpeckitServer(LanguageServer):
         snapshot = self.session.snapshot(unit)
         per_document = self.session.published(snapshot)
         for path in self.shown.get(unit, set()) - set(per_document):
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=from_fs_path(str(path)) or "",
-                                                                                  diagnostics=[]))
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=self.uri(path), diagnostics=[]))
         self.shown[unit] = set(per_document)
         for path, found in per_document.items():
-            uri = from_fs_path(str(path))
-            if uri is None:
-                continue
+            uri = self.uri(path)
             lines = self.lines(snapshot, path)
             document = self.workspace.text_documents.get(uri)
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
@@ -111,6 +114,7 @@ server = SpeckitServer()
 def did_open(ls: SpeckitServer, params: types.DidOpenTextDocumentParams) -> None:
     name = to_fs_path(params.text_document.uri)
     if name is not None:
+        ls.uris[normal(name)] = params.text_document.uri
         ls.changed(ls.session.set_buffer(Path(name), params.text_document.text))
 
 
@@ -157,7 +161,7 @@ def entry_at(ls: SpeckitServer, uri: str, position: types.Position) -> tuple[Sna
 
 def location(ls: SpeckitServer, snapshot: Snapshot, path: Path, line: int, start: int, end: int) -> types.Location:
     lines = ls.lines(snapshot, path)
-    return types.Location(uri=from_fs_path(str(path)) or "", range=ls.range(lines, line, start, line, end))
+    return types.Location(uri=ls.uri(path), range=ls.range(lines, line, start, line, end))
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -238,7 +242,7 @@ def code_action(ls: SpeckitServer, params: types.CodeActionParams) -> list[types
         changes: dict[str, list[types.TextEdit]] = {}
         for edit in action.edits:
             lines = ls.lines(snapshot, edit.path)
-            changes.setdefault(from_fs_path(str(edit.path)) or "", []).append(types.TextEdit(
+            changes.setdefault(ls.uri(edit.path), []).append(types.TextEdit(
                 range=ls.range(lines, *edit.start, *edit.end), new_text=edit.text))
         lsp_diagnostics = None
         if action.diagnostic is not None:

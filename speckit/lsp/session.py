@@ -138,7 +138,7 @@ class Session:
     def unit_of(self, path: Path) -> Unit | None:
         """The unit ``path`` belongs to: its feature folder for spec.md, plan.md, tasks.md and
         checklists/*.md; itself for another document that names or titles itself a spec, plan
-        or tasks; None for any other file."""
+        or tasks (outside ``contracts/`` folders); None for any other file."""
         from speckit.parse import kind_of
 
         path = normal(path)
@@ -148,6 +148,8 @@ class Session:
             return Unit(path.parent)
         if path.parent.name == "checklists" and self._has_documents(path.parent.parent):
             return Unit(path.parent.parent)
+        if any(part in ("contracts", "checklists", "node_modules") for part in path.parent.parts):
+            return None  # Spec Kit's contracts/api-spec.md is no spec (walk_features skips them too)
         text = self.buffers.get(path)
         if text is None:
             try:

@@ -87,10 +87,13 @@ def test_which_documents_belong_to_a_feature(tmp_path: Path) -> None:
     (folder / "checklists" / "ux.md").write_text("# UX Checklist\n\n- [ ] CHK001 Is it clear?\n")
     (folder / "tasks-v2.md").write_text(TASKS)
     (folder / "notes.md").write_text("# Notes\n\nNothing here.\n")
+    (folder / "contracts").mkdir()
+    (folder / "contracts" / "api-spec.md").write_text(SPEC)
     session = Session()
     assert session.unit_of(folder / "checklists" / "ux.md") == Unit(folder)
     assert session.unit_of(folder / "tasks-v2.md") == Unit(folder, folder / "tasks-v2.md")
     assert session.unit_of(folder / "notes.md") is None
+    assert session.unit_of(folder / "contracts" / "api-spec.md") is None  # Spec Kit's contracts are no specs
     assert session.unit_of(folder / "spec.txt") is None
     alone = session.snapshot(Unit(folder, folder / "tasks-v2.md"))
     assert [t.id for t in alone.feature.tasks] == ["T001", "T002", "T003", "T004", "T005"]  # type: ignore[union-attr]
