@@ -248,7 +248,7 @@ def test_rule_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     else:
         lines = check_lines(case, tmp_path, monkeypatch)
     expected_file = case.folder / "expected.txt"
-    if request.config.getoption("update_expected") or os.environ.get("SPECKIT_UPDATE_EXPECTED") == "1":
+    if request.config.getoption("update_expected") or os.environ.get("SPECKIT_UPDATE_GOLDEN"):
         expected_file.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
     assert expected_file.is_file(), f"{case.name}: no expected.txt (run with --update-expected and read it)"
     assert lines == expected_file.read_text(encoding="utf-8").splitlines()
@@ -257,6 +257,15 @@ def test_rule_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
         assert case.rule in found, f"{case.name}: the case does not make {case.rule} fire"
     else:
         assert case.rule not in found, f"{case.name}: {case.rule} fires on the document it must let pass"
+
+
+def test_check_reports_the_parsers_duplicate_id_as_graph_rule() -> None:
+    """parse/duplicate-id/bad (what 'speckit show' reads) and graph/duplicate-id/bad (what 'speckit check'
+    reports: graph/duplicate-id once, parse/duplicate-id never) must be the same document."""
+    parse, graph = CASES / "parse" / "duplicate-id" / "bad", CASES / "graph" / "duplicate-id" / "bad"
+    assert (parse / "tasks.md").read_bytes() == (graph / "tasks.md").read_bytes()
+    reported = (graph / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert [rule_of(line) for line in reported] == ["graph/duplicate-id"]
 
 
 def _rules_with(kind: str) -> set[str]:
