@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pytest
+from support import ROOT
 
 anyio = pytest.importorskip("anyio")
 pytest.importorskip("mcp.client.stdio", reason="the MCP SDK is the 'mcp' extra: pip install 'speckit-compiler[mcp]'")
@@ -276,6 +278,25 @@ def test_shutdown_when_the_client_closes_stdin(repo: Path, tmp_path: Path) -> No
     while not status.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert status.read_text().strip() == "0"
+
+
+def test_the_client_configs_in_docs_agents_md_start_the_server(repo: Path) -> None:
+    """Each JSON config of docs/agents.md, run as its client would run it (``speckit`` is this
+    Python's ``-m speckit``), starts a server that answers for the repository."""
+    page = (ROOT / "docs" / "agents.md").read_text(encoding="utf-8")
+    configs = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", page, flags=re.DOTALL)]
+    servers = [c.get("mcpServers", c.get("servers"))["speckit"] for c in configs]
+    assert len(servers) == 3
+    for server in servers:
+        assert server["command"] == "speckit" and server["args"][0] == "mcp"
+        args = [str(repo) if a in ("${workspaceFolder}", "/path/to/your/repository") else a for a in server["args"]]
+
+        async def body(session: ClientSession) -> None:
+            assert len((await session.list_tools()).tools) == 6
+            assert data(await session.call_tool("check", {"feature": "001"}))["features"] == ["specs/001-export"]
+
+        # Started in the repository (Claude Code), or elsewhere with --root (VS Code, desktop clients).
+        run(repo if len(args) == 1 else repo.parent, body, *args[1:])
 
 
 def test_without_the_sdk_one_line_and_exit_2(repo: Path) -> None:
