@@ -45,9 +45,10 @@ def specify(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def speckit(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def speckit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPECIFY_")}  # only .specify/feature.json counts
     return subprocess.run([sys.executable, "-m", "speckit", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, stdin=subprocess.DEVNULL, check=False, env={**os.environ, **(env or {})})
+                          timeout=120, stdin=subprocess.DEVNULL, check=False, env=env)
 
 
 def init(tmp_path: Path, integration: str) -> Path:
