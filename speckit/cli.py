@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "templates": ("speckit.commands.scaffold", "List the templates in use and where they come from."),
     "config": ("speckit.commands.scaffold", "Get or set a key of speckit.yaml, keeping comments."),
     "import": ("speckit.commands.importer", "Rebuild Markdown from a copy of a rendered page."),
+    "mcp": ("speckit.commands.mcp", "Serve speckit's tools to coding agents over MCP (stdio)."),
 }
 
 
