@@ -16,6 +16,7 @@ import argparse
 import datetime
 import gc
 import importlib
+import importlib.util
 import json
 import os
 import platform
@@ -35,10 +36,10 @@ from harness import Failed, Figure, Run, Series, alternate, run_process, table, 
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-FIGURES = ("hook", "throughput", "warm", "graph", "memory", "site", "peer", "hostile", "model")
+FIGURES = ("hook", "throughput", "warm", "graph", "memory", "site", "peer", "hostile", "lsp", "model")
 MARKERS = ("<!-- results:start -->", "<!-- results:end -->")
 NUMBERS = {"hook": ["1"], "throughput": ["2", "5"], "warm": ["3"], "graph": ["4a", "4b", "4c"], "site": ["6"],
-           "peer": ["7a", "7b"], "hostile": ["8"], "model": ["9"]}
+           "peer": ["7a", "7b"], "hostile": ["8"], "lsp": ["9"], "model": ["10"]}
 
 # The floor and the throughput baseline: the same interpreter, markdown-it-py's plain parse.
 PARSE = """
@@ -426,7 +427,7 @@ print(json.dumps(out))
 def model(b: Bench) -> list[Figure]:
     import speckit.model
 
-    figure = Figure("9", "Model: class creation at import (the model's dataclasses), CPU time, against "
+    figure = Figure("10", "Model: class creation at import (the model's dataclasses), CPU time, against "
                     "@dataclass(kw_only=True) alone",
                     "≤ 3x", limit=3.0)
     done = subprocess.run([b.python, "-c", MODEL, speckit.model.__file__, str(b.n(41, 5))], capture_output=True,
@@ -443,6 +444,32 @@ def model(b: Bench) -> list[Figure]:
     for name, s in series.items():
         figure.notes.append(f"{name}: median {s.median * 1000:.1f} ms, min {min(s.times) * 1000:.1f} ms "
                             f"({count} classes)")
+    return [figure]
+
+
+def lsp_figure(b: Bench) -> list[Figure]:
+    """Figure 9 (#15): benchmarks/lsp.py, in a process of its own (a warm server's)."""
+    figure = Figure("9", "Language server: diagnostics after a one-character edit of a ~30 KB feature, warm server",
+                    "≤ 2.0x", limit=2.0)
+    if not available("speckit.lsp.session", "Session") or importlib.util.find_spec("pygls") is None:
+        figure.measured = False
+        figure.notes.append("not measured: speckit lsp or pygls is not installed (pip install 'speckit-compiler[lsp]')")
+        return [figure]
+    folder = corpus.write_hook_feature(b.work / "lsp" / "specs")
+    (b.work / "lsp" / ".git").mkdir(exist_ok=True)
+    done = subprocess.run([b.python, str(HERE / "lsp.py"), str(folder), str(b.n(45, 6))], capture_output=True, text=True,
+                          env=b.env, check=False, cwd=b.work / "lsp")
+    if done.returncode != 0:
+        raise Failed(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "benchmarks/lsp.py failed")
+    data = json.loads(done.stdout)
+    figure.subject = Series("edit -> every document's diagnostics", [Run(t) for t in data["subject"]])
+    figure.baseline = Series("MarkdownIt().parse of the 3 documents", [Run(t) for t in data["baseline"]])
+    figure.value = figure.subject.median / figure.baseline.median
+    per = ", ".join(f"{name} {seconds * 1000:.1f} ms" for name, seconds in data["per_document"].items())
+    figure.notes.append(f"{data['size'] / 1000:.1f} KB in 3 documents, all open; in-process, edits rotate over the "
+                        f"documents ({per}); {data['diagnostics']} findings")
+    figure.notes.append(f"the same edit parsing every document again (no memo, check_target): {data['full'] * 1000:.1f} ms; "
+                        f"over stdio, didChange -> publishDiagnostics of the real server: {data['round_trip'] * 1000:.1f} ms")
     return [figure]
 
 
@@ -508,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     if only & {"hook", "throughput", "warm", "memory", "site", "peer"}:
         compile_speckit()
     steps = [("hook", hook), ("throughput", throughput), ("warm", warm), ("graph", graph), ("site", site),
-             ("peer", peer_figures), ("hostile", hostile), ("model", model)]
+             ("peer", peer_figures), ("hostile", hostile), ("lsp", lsp_figure), ("model", model)]
     results: list[Figure] = []
     try:
         for name, step in steps:

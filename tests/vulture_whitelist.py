@@ -29,6 +29,26 @@ config_get
 config_set
 show_command
 schema_command
+lsp_command
+mcp_command
+stdio  # speckit lsp --stdio: the documented flag of the only transport
+
+# pygls calls the language server's feature handlers it registered by decorator (speckit/lsp/server.py).
+did_open
+did_change
+did_save
+did_close
+did_change_files
+completion
+code_action
+document_symbol
+workspace_symbol
+
+# The MCP SDK calls the tools it registered by decorator (speckit/mcp/server.py).
+next_tasks
+
+# Named by current_feature's docstring: where the current feature is looked up, in order.
+SPECKIT_FEATURE_SOURCES
 
 # Model fields no Python code reads: they are the JSON of 'speckit show --format json' and the schema.
 entities

@@ -9,27 +9,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from speckit.build import render as r
 from speckit.build.checklist import Item, derive, rel
-from speckit.build.render import PLACEHOLDER, code_span, delimiter, intact, oneline
 from speckit.build.steps import RunPlan, plan_run
 from speckit.errors import InputError
-from speckit.fsutil import write_atomic, write_new
 from speckit.model import Feature
-from speckit.report import printable
 
-TARGETS: dict[str, tuple[str, ...]] = {
-    "checklist": ("checklist.md", "checklist.json"),
-    "sh": ("run.sh",),
-    "make": ("Makefile",),
-    "github-actions": ("workflow.yml",),
-}
 DEFAULT_TARGETS = ("checklist", "sh")
-APPROVAL_ENVIRONMENT = "speckit-approval"
 GROUPS = [
     ("Steps and gates, in run order", ("step", "gate")),
     ("Tasks", ("task",)),
@@ -67,6 +57,8 @@ def refuse_unsafe_name(folder: Path, root: Path) -> None:
     holds a newline, a control character or bytes that are not UTF-8 is not built: its name goes
     into comments, job names and banners of scripts that run, and no escaping makes every reader
     (bash, make, GitHub's YAML, a terminal) see one harmless line. Raises InputError naming it."""
+    from speckit.report import printable
+
     resolved = folder.resolve()
     try:
         parts = resolved.relative_to(root).parts
@@ -82,80 +74,102 @@ def default_out(feature: Feature) -> Path:
     return Path(feature.feature.path) / "build"
 
 
-def outputs(build: Build, targets: tuple[str, ...], state: dict[str, Any] | None = None) -> dict[str, str]:
-    """File name -> text, for the chosen targets; ``state`` is the last verification, if any."""
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every target's renderer gets: the build, the last verification, the common header."""
+
+    build: Build
+    state: dict[str, Any] | None
+    header: str
+    nodes: list[dict[str, Any]]
+    install: str | None = None
+
+    @property
+    def common(self) -> dict[str, Any]:
+        return {"header": self.header, "feature_id": self.build.feature.feature.id}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One ``--target``: the files it writes, how they are rendered, and the targets whose files it
+    calls (``make`` runs each step through run.sh, so ``--target make`` alone writes run.sh too)."""
+
+    files: tuple[str, ...]
+    render: Callable[[Context], dict[str, str]]
+    calls: tuple[str, ...] = ()
+
+
+def _checklist(ctx: Context) -> dict[str, str]:
+    from speckit.build import render as r
+
+    return {"checklist.md": r.render("checklist.md.j2", **ctx.common, **_checklist_view(ctx.build, ctx.state)),
+            "checklist.json": r.seal(_checklist_json(ctx.build, ctx.header, ctx.state))}
+
+
+def _sh(ctx: Context) -> dict[str, str]:
+    from speckit.build import render as r
+
+    return {"run.sh": r.render("run.sh.j2", **ctx.common, nodes=ctx.nodes, no_steps=no_steps_message(ctx.build))}
+
+
+def _make(ctx: Context) -> dict[str, str]:
+    from speckit.build import render as r
+
+    needed = {need for n in ctx.nodes for need in n["needs"]}
+    return {"Makefile": r.render("Makefile.j2", **ctx.common, nodes=ctx.nodes, run_sh="run.sh",
+                                 sinks=[n for n in ctx.nodes if n["id"] not in needed])}
+
+
+def _github_actions(ctx: Context) -> dict[str, str]:
+    from speckit.build import workflow
+
+    return {"workflow.yml": workflow.render(ctx.build, ctx.header, ctx.nodes, ctx.install)}
+
+
+# The build targets, in the order ``--target all`` writes them; ``speckit build --target`` offers
+# these names and ``all``.
+TARGETS: dict[str, Target] = {
+    "checklist": Target(("checklist.md", "checklist.json"), _checklist),
+    "sh": Target(("run.sh",), _sh),
+    "make": Target(("Makefile",), _make, calls=("sh",)),
+    "github-actions": Target(("workflow.yml",), _github_actions),
+}
+
+
+def expand(targets: tuple[str, ...]) -> tuple[str, ...]:
+    """The chosen targets plus the ones they call, in table order."""
+    chosen = set(targets)
+    for name in targets:
+        chosen.update(TARGETS[name].calls)
+    return tuple(name for name in TARGETS if name in chosen)
+
+
+def no_steps_message(build: Build) -> str:
+    """'' when some step has commands; else one line saying there is nothing to run, and why."""
+    if any(n.commands.strip() for n in build.run.nodes):
+        return ""
+    gates = sum(1 for n in build.run.nodes if n.approval)
+    extra = f"; its {gates} human gate{'s' if gates != 1 else ''} only record approvals" if gates else ""
+    return (f"{build.feature.feature.id} has no shell steps: no plan section or task holds a fenced "
+            f"bash/sh/shell/console block{extra} (see docs/build.md)")
+
+
+def outputs(build: Build, targets: tuple[str, ...], state: dict[str, Any] | None = None, *,
+            install: str | None = None) -> dict[str, str]:
+    """File name -> text, for the chosen targets and those they call; ``state`` is the last
+    verification, if any; ``install`` the pip requirement the workflow installs speckit from."""
     header = f"Generated by speckit build from {', '.join(build.sources) or build.feature.feature.path}; " \
              "edit the documents and build again, not this file."
-    common = {"header": header, "feature_id": build.feature.feature.id}
-    nodes = _node_views(build)
+    ctx = Context(build, state, header, _node_views(build), install)
     files: dict[str, str] = {}
-    if "checklist" in targets:
-        files["checklist.md"] = r.render("checklist.md.j2", **common, **_checklist_view(build, state))
-        files["checklist.json"] = r.seal(_checklist_json(build, header, state))
-    if "sh" in targets:
-        files["run.sh"] = r.render("run.sh.j2", **common, nodes=nodes)
-    if "make" in targets:
-        needed = {need for n in nodes for need in n["needs"]}
-        files["Makefile"] = r.render("Makefile.j2", **common, nodes=nodes, run_sh="run.sh",
-                                     sinks=[n for n in nodes if n["id"] not in needed])
-    if "github-actions" in targets:
-        run_sh = rel(build.out / "run.sh", build.root)
-        for n in nodes:
-            approve = f" --approve {r.shquote(n['id'])}" if n["approval"] else ""
-            n["run_cmd"] = f"bash {r.shquote(run_sh)} --only {r.shquote(n['id'])}{approve}"
-        context: dict[str, Any] = {"nodes": nodes, "environment": APPROVAL_ENVIRONMENT, "list_cmd": f"bash {r.shquote(run_sh)} --list",
-                   "evidence": rel(build.out / "evidence", build.root)}
-        files["workflow.yml"] = r.render("workflow.yml.j2", **common, **context)
-        _validate_workflow(files["workflow.yml"], common["feature_id"], **context)
+    for name in expand(targets):
+        files.update(TARGETS[name].render(ctx))
     return files
 
 
-def _validate_workflow(text: str, feature_id: str, nodes: list[dict[str, Any]], environment: str, list_cmd: str,
-                       evidence: str) -> None:
-    """The rendered workflow, parsed, must be exactly the workflow meant: no name or title may add a
-    key (a top-level ``defaults:`` would replace the shell of every step) or change a value. The
-    template quotes everything that comes from the documents; this is the proof, on every build."""
-    from io import StringIO
-
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    def text_of(value: str) -> str:
-        return oneline(value).replace("${{", "$ {{")
-
-    def checkout() -> dict[str, str]:
-        return {"uses": "actions/checkout@v4"}
-
-    jobs: dict[str, Any] = {}
-    if not nodes:
-        jobs["plan"] = {"name": "no steps", "runs-on": "ubuntu-latest", "steps": [checkout(), {"run": text_of(list_cmd)}]}
-    for n in nodes:
-        job: dict[str, Any] = {"name": text_of(f"{n['id']} {n['title']}"), "runs-on": "ubuntu-latest"}
-        if n["need_jobs"]:
-            job["needs"] = list(n["need_jobs"])
-        if n["approval"]:
-            job["environment"] = text_of(environment)
-        job["steps"] = [
-            checkout(),
-            {"name": text_of(f"run {n['id']}"), "run": text_of(n["run_cmd"]),
-             "env": {"SPECKIT_RUN_ID": "${{ github.run_id }}-${{ github.run_attempt }}",
-                     "SPECKIT_APPROVER": "${{ github.actor }}"}},
-            {"name": "evidence", "if": "always()", "uses": "actions/upload-artifact@v4",
-             "with": {"name": text_of(f"evidence-{n['job']}"), "path": text_of(evidence), "if-no-files-found": "ignore"}},
-        ]
-        jobs[n["job"]] = job
-    expected = {"name": text_of(f"speckit run: {feature_id}"), "on": {"workflow_dispatch": {}},
-                "permissions": {"contents": "read"}, "jobs": jobs}
-    try:
-        parsed = YAML(typ="safe", pure=True).load(StringIO(text))
-    except YAMLError as error:
-        raise InputError(f"workflow.yml: the rendered workflow is not valid YAML ({oneline(error)}); nothing written") from None
-    if parsed != expected:
-        raise InputError("workflow.yml: the rendered workflow does not hold exactly the expected keys and values "
-                         "(a name or title broke out of its quotes); nothing written")
-
-
 def _node_views(build: Build) -> list[dict[str, Any]]:
+    from speckit.build.render import delimiter
+
     by_id = {n.id: n for n in build.run.nodes}
     views = []
     for n in build.run.nodes:
@@ -175,6 +189,8 @@ def _results(state: dict[str, Any] | None) -> dict[str, dict[str, str]]:
 
 
 def _checklist_view(build: Build, state: dict[str, Any] | None) -> dict[str, Any]:
+    from speckit.build.render import code_span
+
     results = _results(state)
     groups = []
     for title, kinds in GROUPS:
@@ -219,6 +235,8 @@ def _summary(build: Build, state: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _checklist_json(build: Build, header: str, state: dict[str, Any] | None) -> str:
+    from speckit.build.render import PLACEHOLDER
+
     results = _results(state)
     items = []
     for item in build.items:
@@ -259,6 +277,9 @@ def write(out: Path, files: dict[str, str], force: bool = False, backups: list[P
     """Write the outputs atomically; refuse (before writing any) when one was edited by hand or was
     not written by speckit, unless ``force`` (then a backup is kept under a name that did not
     exist, added to ``backups``). Returns the names written."""
+    from speckit.build.render import intact
+    from speckit.fsutil import write_atomic, write_new
+
     guarded: list[str] = []
     for name, text in files.items():
         path = out / name

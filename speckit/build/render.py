@@ -65,10 +65,15 @@ def makeword(value: object) -> str:
 def yamlq(value: object) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML). GitHub evaluates ``${{ ... }}``
     inside any string of a workflow, so document text is broken up there: it must never execute."""
-    text = json.dumps(oneline(value).replace("${{", "$ {{"), ensure_ascii=False)
+    return yaml_string(oneline(value).replace("${{", "$ {{"))
+
+
+def yaml_string(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar, exactly (JSON strings are valid YAML)."""
+    quoted = json.dumps(text, ensure_ascii=False)
     # JSON leaves DEL, C1 controls (NEL is a YAML line break), U+2028/9 and lone surrogates (a name
     # that is not UTF-8) raw; YAML rejects or folds them. Its \\u escapes are YAML's too.
-    return _YAML_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return _YAML_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)
 
 
 _YAML_RAW = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")

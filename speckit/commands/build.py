@@ -74,18 +74,27 @@ out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Pa
                    "github-actions (workflow.yml), all. Default: checklist and sh.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when an output is missing or stale.")
 @click.option("--force", is_flag=True, help="Overwrite outputs edited by hand (a .bak copy is kept).")
+@click.option("--install", metavar="REQUIREMENT",
+              help="What workflow.yml installs speckit from, as a pip requirement (default: speckit-compiler=="
+                   "this version; e.g. git+https://github.com/OWNER/speckit@COMMIT).")
 @root_option
 @config_option
 def build_command(feature: str, out: Path | None, targets: tuple[str, ...], check: bool, force: bool,
-                  root: Path | None, config_path: Path | None) -> None:
-    """Generate FEATURE's executable checklist and runner scripts."""
+                  install: str | None, root: Path | None, config_path: Path | None) -> None:
+    """Generate FEATURE's executable checklist and runner scripts.
+
+    --target make writes the run.sh its recipes call too. workflow.yml runs from a clean checkout:
+    its first job installs speckit and generates run.sh (docs/build.md)."""
     result = prepare(feature, out, root, config_path)
     chosen = tuple(b.TARGETS) if "all" in targets else (targets or b.DEFAULT_TARGETS)
     rejected: list[str] = []
-    files = b.outputs(result, chosen, load_state(result.out, rejected))
+    files = b.outputs(result, chosen, load_state(result.out, rejected), install=install)
     _notes(rejected)
     for note in result.run.notes:
         click.echo(f"speckit: note: {note}", err=True)
+    nothing = b.no_steps_message(result)
+    if nothing and {"sh", "make", "github-actions"} & set(b.expand(chosen)):
+        click.echo(f"speckit: note: {printable_line(nothing)}", err=True)
     if check:
         stale = b.stale(result.out, files)
         for name in stale:
@@ -147,6 +156,12 @@ def _verify(result: Build, approve: tuple[str, ...], timeout: float, force: bool
                        progress=lambda item, _: progress.update(task, advance=1, description=item.id))
     _notes(rejected)
     return state
+
+
+def printable_line(text: str) -> str:
+    from speckit.report import printable
+
+    return printable(text, line=True)
 
 
 def _notes(rejected: list[str]) -> None:

@@ -43,10 +43,12 @@ FORMATS = ("text", "json", "sarif", "github", "junit")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the report to FILE (atomically) instead of standard output. An existing FILE "
                    "that is not an earlier report of speckit check needs --force.")
+@click.option("--current", is_flag=True, help="Check the feature Spec Kit is working on (SPECIFY_FEATURE_DIRECTORY, "
+              ".specify/feature.json, SPECIFY_FEATURE, else the git branch).")
 @config_option
 def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str | None, list_rules: bool,
                   baseline: Path | None, write_baseline: Path | None, force: bool, output: Path | None,
-                  config_path: Path | None) -> int:
+                  current: bool, config_path: Path | None) -> int:
     """Check features: the task graph, the spec, INVEST on every story, traceability and evidence.
 
     PATHS are feature folders, files inside them (their whole feature is checked), or folders to
@@ -62,6 +64,10 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
         return 0
 
     config = load_config(config_path)
+    if current:  # the Spec Kit extension's hooks (#15)
+        from speckit.discover import current_feature
+
+        paths = (*paths, str(current_feature(config).target.folder))
     targets = features(paths, config)
     known = None
     if baseline is not None:

@@ -18,7 +18,21 @@ from speckit.site.project import claim, mermaid_asset, show_mkdocs_logs, write_i
 
 @click.group("docs")
 def docs_command() -> None:
-    """Build or serve the docs site of all features (offline: Mermaid is served by the site itself)."""
+    """Build or serve the docs site of all features (offline: Mermaid is served by the site itself).
+
+    Needs the site extra: pip install 'speckit-compiler[site]'."""
+    import importlib
+
+    # The site's packages are an extra, so that the commit hook installs only the core (#14).
+    missing = []
+    for name in ("mkdocs", "material"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise InputError(f"speckit docs needs the site extra ({' and '.join(missing)} not installed): "
+                         "pip install 'speckit-compiler[site]'")
 
 
 def _common(function: click.decorators.FC) -> click.decorators.FC:

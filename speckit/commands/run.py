@@ -52,6 +52,15 @@ def run_command(feature: str, list_only: bool, dry_run: bool, start: str | None,
             click.echo(f"{printable(node.id, line=True)}\t{node.kind}\t{printable(node.title, line=True)}"
                        f"{' [approval]' if node.approval else ''}")
         return
+    from speckit.build import no_steps_message
+
+    nothing = no_steps_message(build)
+    if nothing and not any(node.approval for node in build.run.nodes):
+        from speckit.report import printable
+
+        # A plan without shell steps printed only "run ...: done" before: say why nothing ran (#14).
+        click.echo(f"nothing to run: {printable(nothing, line=True)}")
+        return
     approvals = set(_ids(approve)) | set(_ids((os.environ.get("SPECKIT_APPROVE", ""),)))
     top = (root or repo_root(Path.cwd())).resolve()
     if not top.is_dir():

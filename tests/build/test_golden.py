@@ -3,7 +3,8 @@ bundled features, as reviewers read them. Regenerate after an intended change wi
 
     SPECKIT_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/build/test_golden.py
 
-and review the diff of tests/cases/build/.
+and review the diff of tests/cases/build/. workflow.yml names the speckit release its build job
+installs (speckit-compiler==<version>), so a version bump regenerates the two workflows too.
 """
 
 from __future__ import annotations
