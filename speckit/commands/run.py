@@ -56,8 +56,6 @@ def run_command(feature: str, list_only: bool, dry_run: bool, start: str | None,
 
     nothing = no_steps_message(build)
     if nothing and not any(node.approval for node in build.run.nodes):
-        from speckit.report import printable
-
         # A plan without shell steps printed only "run ...: done" before: say why nothing ran (#14).
         click.echo(f"nothing to run: {printable(nothing, line=True)}")
         return
