@@ -62,6 +62,11 @@ class Config(Model):
         "spec/missing-section: headings a spec must have (matched as words)",
         default_factory=lambda: ["User Scenarios", "Requirements", "Success Criteria"],
     )
+    exclude: list[str] = described(
+        "path globs of feature folders that 'speckit check' and the site skip (relative to the config's folder)",
+        default_factory=list,
+    )
+    extend_exclude: list[str] = described("more path globs to skip, added to exclude", default_factory=list)
     cache: bool = described("keep parsed results in .speckit/cache/", default=True)
     technical_context: list[str] = described(
         "keys that 'speckit plan' writes into a plan's Technical Context",
