@@ -69,7 +69,11 @@ def check_command(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: 
 
     PATHS are feature folders, files inside them (their whole feature is checked), or folders to
     search, or feature names (a part of a name that one feature has is enough); with none, every
-    feature under the specs root.
+    feature under the specs root except those the config's exclude / extend_exclude globs name.
+
+    --fix repairs only parse/broken-table (a cut separator row), graph/duplicate-id and
+    spec/duplicate-id (a later exact copy of a task or requirement is deleted), never a file that
+    changed since it was read; docs/linting.md says why only these.
     """
     from speckit.check.rules import RULES
 
@@ -234,8 +238,9 @@ def _emit(text: str, output: Path | None, force: bool = False, colour: bool = Fa
 
 def _a_report(path: Path) -> bool:
     """Whether ``path`` holds what ``check -o`` writes, in any format (so a re-run may replace its own
-    earlier report): empty (a clean run in github format), text ending in the summary line, github
-    annotations, speckit's JSON, SARIF from speckit, or JUnit named "speckit check"."""
+    earlier report): empty (a clean run in github format), text or concise ending in the summary
+    line, --statistics, github annotations, speckit's JSON, GitLab Code Quality JSON, SARIF from
+    speckit, or JUnit named "speckit check"."""
     import json
     import re
 
@@ -252,6 +257,8 @@ def _a_report(path: Path) -> bool:
         return True
     if re.match(r"\d+ errors?, \d+ warnings?\b", lines[-1]):
         return True
+    if all(re.match(r"\d+\t\S+\s*\t\[[ *]\] ", line) for line in lines):  # --statistics
+        return True
     if '<testsuites name="speckit check"' in text[:300]:
         return True
     try:
@@ -260,6 +267,9 @@ def _a_report(path: Path) -> bool:
         return False
     if isinstance(data, dict) and {"version", "diagnostics", "summary"} <= set(data):
         return True
+    if isinstance(data, list) and all(isinstance(item, dict) and ({"check_name", "fingerprint"} <= set(item)
+                                                                  or {"code", "count"} <= set(item)) for item in data):
+        return True  # gitlab (Code Quality issues), or --statistics --format json; [] is a clean run of either
     try:
         return bool(data["runs"][0]["tool"]["driver"]["name"] == "speckit")
     except (KeyError, IndexError, TypeError):

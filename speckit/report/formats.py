@@ -46,4 +46,4 @@ FORMATS: dict[str, Format] = _formats(
 
 
 def help_text() -> str:
-    return "Output format: " + "; ".join(f"{f.name} ({f.help})" for f in FORMATS.values()) + "."
+    return "Output format: " + "; ".join(f"{f.name}: {f.help}" for f in FORMATS.values()) + "."
