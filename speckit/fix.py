@@ -3,11 +3,12 @@ editor integration (a language server's code actions) calls.
 
 Public API::
 
-    fixes_for(feature, diagnostics) -> list[Fix]
+    fixes_for(feature, diagnostics, *, texts=None) -> list[Fix]
         The fixes speckit can make for those of ``diagnostics`` (findings of ``feature``, as
         ``check_feature`` returns them) whose rule is in FIXABLE. Each is computed from the file as it
-        is on disk now and verified against it: a finding whose text no longer has the shape the fix
-        expects gets no fix. Pure: reads files, writes nothing.
+        is on disk now, or from ``texts[path]`` when given (an editor's unsaved buffer, keyed by the
+        diagnostics' ``path``), and verified against that text: a finding whose text no longer has the
+        shape the fix expects gets no fix. Pure: reads files, writes nothing.
 
     Fix: rule, path, start_line and end_line (1-based, inclusive: the lines to replace),
         replacement (the new lines, without line endings; empty to delete), title (one line for a
@@ -45,6 +46,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,10 +83,10 @@ class _Text:
     digest: str
 
 
-def _read(path: str) -> _Text | None:
+def _read(path: str, given: str | None = None) -> _Text | None:
     """A document as UTF-8 lines; None when it cannot be read or is not UTF-8 (no fix then)."""
     try:
-        raw = Path(path).read_bytes()
+        raw = Path(path).read_bytes() if given is None else given.encode("utf-8", "surrogateescape")
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
@@ -99,16 +101,17 @@ def _read(path: str) -> _Text | None:
     return _Text(raw, lines, endings, bom, hashlib.sha256(raw).hexdigest())
 
 
-def fixes_for(feature: Feature, diagnostics: list[Diagnostic]) -> list[Fix]:
+def fixes_for(feature: Feature, diagnostics: list[Diagnostic], *,
+              texts: Mapping[str, str] | None = None) -> list[Fix]:
     """The fixes for those of ``diagnostics`` that speckit can repair safely (see the module doc)."""
-    texts: dict[str, _Text | None] = {}
+    read: dict[str, _Text | None] = {}
     out: list[Fix] = []
     for d in diagnostics:
         if d.rule not in FIXABLE:
             continue
-        if d.path not in texts:
-            texts[d.path] = _read(d.path)
-        text = texts[d.path]
+        if d.path not in read:
+            read[d.path] = _read(d.path, None if texts is None else texts.get(d.path))
+        text = read[d.path]
         if text is None:
             continue
         fix = None

@@ -104,3 +104,22 @@ def test_line_endings_and_bom_are_kept(tmp_path: Path) -> None:
     raw = tasks.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\n" not in raw.replace(b"\r\n", b"")
     assert raw.decode("utf-8-sig").replace("\r\n", "\n") == text.replace(line + line, line)
+
+
+def test_an_editor_buffer_gets_fixes_computed_from_it(feature_dir: Path) -> None:
+    """A language server passes the unsaved text: the fix is computed from it, and apply() refuses to
+    write it over the different file on disk."""
+    tasks = feature_dir / "tasks.md"
+    buffer = "\n" + tasks.read_text()  # one line more than on disk
+    config = Config(root=feature_dir.parent.parent)
+    feature = read(resolve(str(feature_dir), config))
+    on_disk = [f for f in fix.fixes_for(feature, check_feature(feature, config)) if f.rule == "graph/duplicate-id"]
+    tasks_path = str(tasks)
+    from speckit.parse import load_feature
+
+    edited = load_feature(feature_dir, {tasks: buffer.encode()})
+    found = [f for f in fix.fixes_for(edited, check_feature(edited, config), texts={tasks_path: buffer})
+             if f.rule == "graph/duplicate-id"]
+    assert [(f.start_line, f.end_line) for f in found] == [(21, 21)]
+    assert [(f.start_line, f.end_line) for f in on_disk] == [(20, 20)]
+    assert fix.apply(found).skipped == [f"{tasks_path}: changed since it was read; not fixed (run again)"]
