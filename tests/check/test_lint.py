@@ -66,6 +66,9 @@ def test_exclude_globs_drop_demo_folders(repo: Path) -> None:
     (repo / "speckit.yaml").write_text("exclude: specs/_*\n")
     bad = run("check", cwd=repo)
     assert bad.returncode == 2 and "bad config key 'exclude'" in bad.stderr
+    (repo / "speckit.yaml").write_text("extend-exclude: [specs/_*]\n")  # as ruff spells it
+    assert run("check", cwd=repo).stderr.strip().endswith(
+        "bad config key 'extend-exclude': Extra inputs are not permitted (did you mean extend_exclude?)")
 
 
 def test_statistics_count_per_rule_as_ruff_prints_them(repo: Path) -> None:
