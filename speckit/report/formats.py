@@ -7,8 +7,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from speckit.report.diagnostics import Report
+if TYPE_CHECKING:  # the table is read when the command is declared: it imports no renderer
+    from speckit.report.diagnostics import Report
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
