@@ -26,7 +26,7 @@ Public API::
     diff(fixes) -> str
         The unified diff ``apply`` would write (``--diff``), without writing.
 
-Which rules, and why only these (docs/commands.md, "speckit check --fix", says the same):
+Which rules, and why only these (docs/linting.md, "Fixing", says the same):
 
 - ``parse/broken-table``: a separator row cut to ``|---|`` under a header of N columns is rewritten
   with N cells. A separator carries no content; only the cell count changes (the first cell keeps

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from speckit.config import Config
     from speckit.model import Diagnostic
+    from speckit.report.diagnostics import Report
 
 INSTALL = "pip install 'speckit-compiler[watch]'"
 DEBOUNCE_MS = 150
@@ -53,32 +54,22 @@ def changes(before: list[Diagnostic], after: list[Diagnostic]) -> tuple[list[Dia
     return unmatched(after, before), unmatched(before, after)
 
 
-def watch(paths: tuple[str, ...], load: Callable[[], Config], *, fmt: str = "text", strict: bool = False,
-          baseline: Path | None = None, colour: bool = False, stop: threading.Event | None = None) -> int:
-    """Run until interrupted (Ctrl-C) or ``stop`` is set; returns the exit code (0)."""
+def watch(paths: tuple[str, ...], load: Callable[[], Config], run: Callable[[Config], Report], *,
+          fmt: str = "text", colour: bool = False, stop: threading.Event | None = None) -> int:
+    """Check with ``run`` (the command's own check: its selection, baseline and strictness), then
+    again on every save, until interrupted (Ctrl-C) or ``stop`` is set; returns the exit code (0).
+    ``load`` reads the config (again when the config file is saved)."""
     try:
         import watchfiles
     except ImportError:
         raise InputError(f"--watch needs the watch extra: {INSTALL}") from None
-    from speckit.commands.check import collect
-    from speckit.discover import features
-    from speckit.report.diagnostics import Report, finding_line, summary_line
+    from speckit.report.diagnostics import finding_line, summary_line
     from speckit.report.formats import FORMATS
 
     config = load()
-    known = None
-    if baseline is not None:
-        from speckit.check import baseline as baselines
-
-        known = baselines.load(baseline)
 
     def check() -> Report:
-        from speckit.check import baseline as baselines
-
-        result = collect(features(paths, config), config, people=True)
-        found, hidden = (baselines.apply(result.found, known) if known is not None else (result.found, 0))
-        return Report(diagnostics=found, features=result.checked, strict=strict, baselined=hidden,
-                      unreadable=result.unreadable)
+        return run(config)
 
     report = check()
     click.echo(FORMATS[fmt].render(report, colour=colour), color=colour or None)

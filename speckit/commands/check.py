@@ -94,6 +94,7 @@ def check_command(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: 
         raise click.UsageError("--watch prints findings for people: use it with --format text or concise, "
                                "without -o, --fix, --diff or --write-baseline")
     from speckit.check import BUG, UNREADABLE
+    from speckit.check import baseline as baselines
     from speckit.discover import features
     from speckit.report import colour as colours
     from speckit.report.diagnostics import Report
@@ -104,18 +105,21 @@ def check_command(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: 
     def configure() -> Config:
         return select_rules(load_config(config_path), RULES, select, extend_select, ignore)
 
+    known = None
+    if baseline is not None:
+        known = baselines.load(baseline)
     if watch:
         from speckit.watch import watch as watch_features
 
-        return watch_features(paths, configure, fmt=fmt, strict=strict, baseline=baseline,
-                              colour=colours.wanted(choice))
+        def once(config: Config) -> Report:
+            result = collect(features(paths, config), config)
+            found, hidden = baselines.apply(result.found, known) if known is not None else (result.found, 0)
+            return Report(diagnostics=found, features=result.checked, strict=strict, baselined=hidden,
+                          unreadable=result.unreadable)
+
+        return watch_features(paths, configure, once, fmt=fmt, colour=colours.wanted(choice))
     config = configure()
     targets = features(paths, config)
-    known = None
-    if baseline is not None:
-        from speckit.check import baseline as baselines
-
-        known = baselines.load(baseline)
     if fix or show_diff:
         done = _fix(targets, config, write=fix and not show_diff)
         if show_diff:
@@ -123,15 +127,11 @@ def check_command(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: 
     result = collect(targets, config, people=FORMATS[fmt].for_people)
     found = result.found
     if write_baseline is not None:
-        from speckit.check import baseline as baselines
-
         count = baselines.write(write_baseline, [d for d in found if d.rule not in (UNREADABLE, BUG)], force=force)
         click.echo(f"wrote {count} findings to {write_baseline}", err=True)
         return 2 if result.unreadable else 0
     hidden = 0
     if known is not None:
-        from speckit.check import baseline as baselines
-
         found, hidden = baselines.apply(found, known)
     report = Report(diagnostics=found, features=result.checked, strict=strict, baselined=hidden,
                     unreadable=result.unreadable)
