@@ -75,11 +75,15 @@ def resolve(arg: str, config: Config, whole_feature: bool = False) -> Target:
         matches = [_relative(m) for m in partial_matches(arg, folders)]
         partial = True
     if not matches:
+        from speckit.report import printable  # a folder name is text from the repository: shown, never sent
+
         close = suggestions(arg, folders)
-        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        hint = f" (did you mean {' or '.join(printable(c, line=True) for c in close)}?)" if close else ""
         raise InputError(f"{arg}: no feature of that name, number or slug under {_show(root)}{hint}")
     if len(matches) > 1:
-        shown = [m.name if partial else _show(m) for m in matches[:10]]
+        from speckit.report import printable
+
+        shown = [printable(m.name if partial else _show(m), line=True) for m in matches[:10]]
         more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
         raise InputError(f"{arg}: ambiguous, it names {len(matches)} features: {', '.join(shown)}{more}")
     return Target(matches[0])

@@ -131,11 +131,8 @@ def _roots(paths: tuple[str, ...], config: Config) -> list[Path]:
         roots.append(config.specs_path)
     if config.source is not None:
         roots.append(config.source)
-    unique: list[Path] = []
-    for root in sorted({r.resolve() for r in roots}, key=lambda r: len(r.parts)):
-        if not any(root == u or u in root.parents for u in unique):
-            unique.append(root)
-    return unique
+    resolved = list(dict.fromkeys(r.resolve() for r in roots))  # in order: the features, then the config
+    return [r for r in resolved if not any(other in r.parents for other in resolved)]
 
 
 def _show(path: Path) -> str:

@@ -33,7 +33,8 @@ def complete_features(ctx: click.Context, param: click.Parameter, incomplete: st
         from speckit.parse import NUMBER_PREFIX, walk_features
 
         config = load_config(ctx.params.get("config_path"))
-        names = [f.name for f in walk_features(config.specs_path) if not excluded(f, config)]
+        names = [f.name for f in walk_features(config.specs_path) if not excluded(f, config)
+                 and f.name.isprintable()]  # the shell protocol is one 'type,value' per line
     except Exception:  # noqa: BLE001 - a broken config must not break the user's shell
         return [CompletionItem(incomplete, type="file")]
     needle = incomplete.lower()

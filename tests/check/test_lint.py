@@ -224,3 +224,16 @@ def test_output_file_of_the_new_formats_may_be_replaced_by_a_rerun(repo: Path) -
         assert again.returncode == first.returncode and again.stderr == "", (args, again.stderr)
     (repo / "notes.json").write_text('[{"a": 1}]\n')
     assert run("check", "--format", "gitlab", "-o", "notes.json", cwd=repo).returncode == 2
+
+
+def test_names_from_the_repository_are_shown_escaped(tmp_path: Path) -> None:
+    """A folder name is text from the repository: an escape sequence in it never reaches the terminal."""
+    specs = tmp_path / "specs"
+    for name in ("001-aws-\x1b[2Jsandbox", "002-aws-billing"):
+        shutil.copytree(CASES / "clean", specs / name)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    ambiguous = run("show", "aws", cwd=tmp_path)
+    assert ambiguous.returncode == 2 and "\x1b" not in ambiguous.stderr
+    assert "001-aws-\\x1b[2Jsandbox" in ambiguous.stderr
+    typo = run("show", "aws-\x1b[2Jsandbxo", cwd=tmp_path)
+    assert typo.returncode == 2 and "did you mean 001-aws-\\x1b[2Jsandbox?" in typo.stderr

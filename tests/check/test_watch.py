@@ -52,6 +52,7 @@ def test_watch_prints_new_and_fixed_findings(tmp_path: Path) -> None:
     shutil.copytree(CASES / "clean", feature)
     plan = feature / "plan.md"
     plan.write_text(plan.read_text().replace("tests/cases/check/clean/", "specs/001-export/"))
+    (tmp_path / "speckit.yaml").write_text("cache: true\n")
     env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen([sys.executable, "-m", "speckit", "check", "--watch", "--format", "concise"],
                                cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -59,7 +60,7 @@ def test_watch_prints_new_and_fixed_findings(tmp_path: Path) -> None:
     try:
         out, err = Lines(process.stdout), Lines(process.stderr)
         assert out.until(lambda line: line.endswith("in 1 feature")) == ["0 errors, 0 warnings in 1 feature"]
-        err.until(lambda line: line.startswith("watching specs for changes"))
+        assert err.until(lambda line: line.startswith("watching ")) == ["watching specs, speckit.yaml for changes (Ctrl-C to stop)"]
         time.sleep(0.3)  # the watcher is set up just after it says so
         tasks = feature / "tasks.md"
         clean = tasks.read_text()
@@ -73,13 +74,18 @@ def test_watch_prints_new_and_fixed_findings(tmp_path: Path) -> None:
             "Concerns) [graph/phase-inversion]",
             "1 error, 1 warning in 1 feature",
         ]
-        # moving the finding down is no change; undoing the edit fixes both
+        # a save of the config reloads it
+        (tmp_path / "speckit.yaml").write_text("rules:\n  graph/phase-inversion: off\n")
+        reloaded = out.until(lambda line: line.endswith("in 1 feature"))
+        assert reloaded[0].endswith("speckit.yaml changed: 0 new, 1 fixed"), reloaded
+        assert reloaded[-1] == "1 error, 0 warnings in 1 feature"
+        # moving the finding down is no change; undoing the edit fixes it
         tasks.write_text("\n" + tasks.read_text())
         moved = out.until(lambda line: line.endswith("in 1 feature"))
-        assert moved[0].endswith("changed: 0 new, 0 fixed") and moved[1:] == ["1 error, 1 warning in 1 feature"]
+        assert moved[0].endswith("changed: 0 new, 0 fixed") and moved[1:] == ["1 error, 0 warnings in 1 feature"]
         tasks.write_text(clean)
         fixed = out.until(lambda line: line.endswith("in 1 feature"))
-        assert fixed[0].endswith("changed: 0 new, 2 fixed")
+        assert fixed[0].endswith("changed: 0 new, 1 fixed")
         assert fixed[1].startswith("- specs/001-export/tasks.md:16:1: error: task dependency cycle")
         assert fixed[1].endswith("[graph/cycle] (fixed)")
         assert fixed[-1] == "0 errors, 0 warnings in 1 feature"
