@@ -63,6 +63,9 @@ def watch(paths: tuple[str, ...], load: Callable[[], Config], run: Callable[[Con
         import watchfiles
     except ImportError:
         raise InputError(f"--watch needs the watch extra: {INSTALL}") from None
+    import logging
+
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # its "KeyboardInterrupt caught" on Ctrl-C
     from speckit.report.diagnostics import finding_line, summary_line
     from speckit.report.formats import FORMATS
 

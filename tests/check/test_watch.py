@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -29,6 +30,13 @@ class Lines:
     def _pump(self, stream: object) -> None:
         for line in stream:  # type: ignore[attr-defined]
             self.queue.put(line.rstrip("\n"))
+
+    def rest(self) -> list[str]:
+        """Everything read so far, after the process ended."""
+        time.sleep(0.3)
+        while not self.queue.empty():
+            self.seen.append(self.queue.get())
+        return self.seen
 
     def until(self, predicate: object, timeout: float = 30) -> list[str]:
         """Lines read until one satisfies ``predicate`` (that one included)."""
@@ -89,6 +97,9 @@ def test_watch_prints_new_and_fixed_findings(tmp_path: Path) -> None:
         assert fixed[1].startswith("- specs/001-export/tasks.md:16:1: error: task dependency cycle")
         assert fixed[1].endswith("[graph/cycle] (fixed)")
         assert fixed[-1] == "0 errors, 0 warnings in 1 feature"
+        process.send_signal(signal.SIGINT)  # Ctrl-C: a quiet stop, exit 0
+        assert process.wait(timeout=15) == 0
+        assert err.rest() == ["watching specs, speckit.yaml for changes (Ctrl-C to stop)"]
     finally:
         process.terminate()
         process.wait(timeout=10)
