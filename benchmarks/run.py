@@ -16,6 +16,7 @@ import argparse
 import datetime
 import gc
 import importlib
+import importlib.util
 import json
 import os
 import platform
@@ -34,10 +35,10 @@ from harness import Failed, Figure, Run, Series, alternate, run_process, table, 
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-FIGURES = ("hook", "throughput", "warm", "graph", "memory", "site", "peer", "hostile")
+FIGURES = ("hook", "throughput", "warm", "graph", "memory", "site", "peer", "hostile", "lsp")
 MARKERS = ("<!-- results:start -->", "<!-- results:end -->")
 NUMBERS = {"hook": ["1"], "throughput": ["2", "5"], "warm": ["3"], "graph": ["4a", "4b"], "site": ["6"], "peer": ["7a", "7b"],
-           "hostile": ["8"]}
+           "hostile": ["8"], "lsp": ["9"]}
 
 # The floor and the throughput baseline: the same interpreter, markdown-it-py's plain parse.
 PARSE = """
@@ -370,6 +371,32 @@ def hostile(b: Bench) -> list[Figure]:
     return [figure]
 
 
+def lsp_figure(b: Bench) -> list[Figure]:
+    """Figure 9 (#15): benchmarks/lsp.py, in a process of its own (a warm server's)."""
+    figure = Figure("9", "Language server: diagnostics after a one-character edit of a ~30 KB feature, warm server",
+                    "≤ 2.0x", limit=2.0)
+    if not available("speckit.lsp.session", "Session") or importlib.util.find_spec("pygls") is None:
+        figure.measured = False
+        figure.notes.append("not measured: speckit lsp or pygls is not installed (pip install 'speckit-compiler[lsp]')")
+        return [figure]
+    folder = corpus.write_hook_feature(b.work / "lsp" / "specs")
+    (b.work / "lsp" / ".git").mkdir(exist_ok=True)
+    done = subprocess.run([b.python, str(HERE / "lsp.py"), str(folder), str(b.n(45, 6))], capture_output=True, text=True,
+                          env=b.env, check=False, cwd=b.work / "lsp")
+    if done.returncode != 0:
+        raise Failed(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "benchmarks/lsp.py failed")
+    data = json.loads(done.stdout)
+    figure.subject = Series("edit -> every document's diagnostics", [Run(t) for t in data["subject"]])
+    figure.baseline = Series("MarkdownIt().parse of the 3 documents", [Run(t) for t in data["baseline"]])
+    figure.value = figure.subject.median / figure.baseline.median
+    per = ", ".join(f"{name} {seconds * 1000:.1f} ms" for name, seconds in data["per_document"].items())
+    figure.notes.append(f"{data['size'] / 1000:.1f} KB in 3 documents, all open; in-process, edits rotate over the "
+                        f"documents ({per}); {data['diagnostics']} findings")
+    figure.notes.append(f"the same edit parsing every document again (no memo, check_target): {data['full'] * 1000:.1f} ms; "
+                        f"over stdio, didChange -> publishDiagnostics of the real server: {data['round_trip'] * 1000:.1f} ms")
+    return [figure]
+
+
 def machine() -> dict[str, object]:
     model = ""
     try:
@@ -431,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     if only & {"hook", "throughput", "warm", "memory", "site", "peer"}:
         compile_speckit()
     steps = [("hook", hook), ("throughput", throughput), ("warm", warm), ("graph", graph), ("site", site), ("peer", peer_figures),
-             ("hostile", hostile)]
+             ("hostile", hostile), ("lsp", lsp_figure)]
     results: list[Figure] = []
     try:
         for name, step in steps:

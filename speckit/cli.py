@@ -37,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "config": ("speckit.commands.scaffold", "Get or set a key of speckit.yaml, keeping comments."),
     "import": ("speckit.commands.importer", "Rebuild Markdown from a copy of a rendered page."),
     "completion": ("speckit.commands.completion", "Print the shell completion script (bash, zsh or fish)."),
+    "lsp": ("speckit.commands.lsp", "Run the language server for editors (needs the lsp extra)."),
+    "mcp": ("speckit.commands.mcp", "Serve speckit's tools to coding agents over MCP (stdio)."),
 }
 
 

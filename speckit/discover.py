@@ -210,3 +210,93 @@ def _show(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+SPECKIT_FEATURE_SOURCES = ("SPECIFY_FEATURE_DIRECTORY", ".specify/feature.json", "SPECIFY_FEATURE", "the git branch")
+"""Where :func:`current_feature` looks, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    """The feature Spec Kit is working on, and where that was read (one of SPECKIT_FEATURE_SOURCES)."""
+
+    target: Target
+    source: str
+
+
+def current_feature(config: Config, start: Path | None = None) -> Current:
+    """The feature Spec Kit is working on, found the way its scripts find it, so that an agent's hook
+    can run ``speckit check --current`` (#15). Spec Kit 1.x reads ``SPECIFY_FEATURE_DIRECTORY``, then
+    ``.specify/feature.json`` (``feature_directory``, written by ``/speckit.specify``); earlier
+    releases read ``SPECIFY_FEATURE`` (a feature's name) and then the git branch (``001-x`` names
+    ``specs/001-x``, or any folder numbered 001). The project is the nearest folder above ``start``
+    with a ``.specify`` folder, else the repository; a feature folder outside it is refused."""
+    import json
+    import os
+
+    from speckit.config import repo_root
+    from speckit.fsutil import inside
+
+    here = (start or Path.cwd()).absolute()
+    project = next((p for p in (here, *here.parents) if (p / ".specify").is_dir()), None) or repo_root(here)
+
+    def folder(value: str, source: str) -> Current:
+        path = Path(value) if Path(value).is_absolute() else project / value
+        if not inside(path, project):
+            raise InputError(f"{source}: the feature folder {value} is outside the project {project}")
+        if not path.is_dir():
+            raise InputError(f"{source}: the feature folder {value} does not exist")
+        return Current(Target(_relative(path)), source)
+
+    directory = os.environ.get("SPECIFY_FEATURE_DIRECTORY", "").strip()
+    if directory:
+        return folder(directory, "SPECIFY_FEATURE_DIRECTORY")
+    state = project / ".specify" / "feature.json"
+    if state.is_file():
+        try:
+            data = json.loads(state.read_text(encoding="utf-8"))
+        except (OSError, UnicodeError, ValueError) as error:
+            raise InputError(f"{_show(state)}: not readable JSON ({error})") from None
+        value = data.get("feature_directory") if isinstance(data, dict) else None
+        if isinstance(value, str) and value.strip():
+            return folder(value.strip(), _show(state))
+    for source, name in (("SPECIFY_FEATURE", os.environ.get("SPECIFY_FEATURE", "").strip()),
+                         ("the git branch", _branch(project))):
+        if not name:
+            continue
+        found = _named(name, config)
+        if len(found) == 1:
+            return Current(Target(_relative(found[0])), f"{source} {name}")
+        if len(found) > 1:
+            names = ", ".join(_show(f) for f in found[:5])
+            raise InputError(f"{source} {name}: ambiguous, it names {len(found)} features ({names})")
+        if source == "SPECIFY_FEATURE":
+            raise InputError(f"SPECIFY_FEATURE={name}: no feature of that name or number under {_show(config.specs_path)}")
+    raise InputError("no current feature: set SPECIFY_FEATURE_DIRECTORY, run /speckit.specify (it writes "
+                     ".specify/feature.json), or name the feature")
+
+
+def _named(name: str, config: Config) -> list[Path]:
+    """Feature folders a Spec Kit feature or branch name stands for: the folder of that name, else
+    the folders sharing its number (Spec Kit lets several branches work on one numbered spec)."""
+    root = config.specs_path
+    if not root.is_dir():
+        return []
+    folders = walk_features(root)
+    found = match_features(name, folders)
+    number = NUMBER_PREFIX.match(name)
+    if not found and number:
+        found = match_features(number.group(1), folders)
+    return found
+
+
+def _branch(project: Path) -> str:
+    """The checked-out branch of the repository holding ``project`` ('' when detached or no git)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "symbolic-ref", "--short", "-q", "HEAD"], cwd=project, capture_output=True,
+                              text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""

@@ -84,7 +84,7 @@ def hook_repo(dest: Path) -> Path:
     for name in ("pyproject.toml", "hatch_build.py", "README.md", ".pre-commit-hooks.yaml", "LICENSE"):
         if (ROOT / name).exists():
             shutil.copy2(ROOT / name, dest / name)
-    for name in ("speckit", "templates"):
+    for name in ("speckit", "templates", "extensions"):  # pyproject force-includes extensions/ in the wheel
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     git(dest, "init", "-q")

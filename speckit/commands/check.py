@@ -58,13 +58,15 @@ def _rules_option(name: str, help: str) -> Callable[[Callable[..., Any]], Callab
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the report to FILE (atomically) instead of standard output. An existing FILE "
                    "that is not an earlier report of speckit check needs --force.")
+@click.option("--current", is_flag=True, help="Check the feature Spec Kit is working on (SPECIFY_FEATURE_DIRECTORY, "
+              ".specify/feature.json, SPECIFY_FEATURE, else the git branch).")
 @config_option
 @click.pass_context
 def check_command(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool, select: tuple[str, ...],
                   extend_select: tuple[str, ...], ignore: tuple[str, ...], statistics: bool, fix: bool,
                   show_diff: bool, watch: bool, colour: str | None, explain: str | None, list_rules: bool,
                   baseline: Path | None, write_baseline: Path | None, force: bool, output: Path | None,
-                  config_path: Path | None) -> int:
+                  current: bool, config_path: Path | None) -> int:
     """Check features: the task graph, the spec, INVEST on every story, traceability and evidence.
 
     PATHS are feature folders, files inside them (their whole feature is checked), or folders to
@@ -105,6 +107,11 @@ def check_command(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: 
     def configure() -> Config:
         return select_rules(load_config(config_path), RULES, select, extend_select, ignore)
 
+    config = configure()
+    if current:  # the Spec Kit extension's hooks (#15)
+        from speckit.discover import current_feature
+
+        paths = (*paths, str(current_feature(config).target.folder))
     known = None
     if baseline is not None:
         known = baselines.load(baseline)
@@ -118,7 +125,6 @@ def check_command(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: 
                           unreadable=result.unreadable)
 
         return watch_features(paths, configure, once, fmt=fmt, colour=colours.wanted(choice))
-    config = configure()
     targets = features(paths, config)
     if fix or show_diff:
         done = _fix(targets, config, write=fix and not show_diff)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -106,19 +107,11 @@ def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
 
     model, path = _load(feature, config_path)
     graph = build_graph(model)
+    if fmt == "json":
+        click.echo(json.dumps(next_data(model.feature.id, graph), indent=2, ensure_ascii=False))
+        return
     waves = graph.ready()
     left = _left_out(graph)
-    if fmt == "json":
-        # Only the wave that can start now is listed: a 100,000-task chain would otherwise print
-        # every later wave. 'speckit graph --format json' has them all.
-        click.echo(json.dumps({
-            "feature": model.feature.id,
-            "ready": [_entry(graph, k) for k in waves[0]] if waves else [],
-            "waiting": sum(len(w) for w in waves[1:]),
-            "later_waves": max(len(waves) - 1, 0),
-            "left_out": left,
-        }, indent=2, ensure_ascii=False))
-        return
     if not waves:
         from speckit.graph import CLOSED_STATES
 
@@ -144,6 +137,23 @@ def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
         click.echo(f"  ... {rest} more tasks in {len(waves) - 4} later waves ('speckit graph --format text' lists them)")
     if left:
         click.echo(f"left out, on a dependency cycle (see 'speckit check'): {', '.join(left)}")
+
+
+def next_data(feature_id: str, graph: object) -> dict[str, object]:
+    """What 'speckit next --format json' prints (and the MCP server's ``next`` tool returns). Only
+    the wave that can start now is listed: a 100,000-task chain would otherwise print every later
+    wave. 'speckit graph --format json' has them all."""
+    from speckit.graph import TaskGraph
+
+    assert isinstance(graph, TaskGraph)
+    waves = graph.ready()
+    return {
+        "feature": feature_id,
+        "ready": [_entry(graph, k) for k in waves[0]] if waves else [],
+        "waiting": sum(len(w) for w in waves[1:]),
+        "later_waves": max(len(waves) - 1, 0),
+        "left_out": _left_out(graph),
+    }
 
 
 def _entry(graph: object, key: str) -> dict[str, object]:
@@ -195,11 +205,23 @@ def _target(path: Path) -> Path:
 def done_command(feature: str, tasks: tuple[str, ...], config_path: Path | None) -> None:
     """Tick TASKS in FEATURE's tasks.md in place ('- [ ]' becomes '- [X]'); nothing else in the
     file changes, byte for byte."""
+    _, path = _load(feature, config_path)
+    ticked, already = tick(path, tasks)
+    if ticked:
+        click.echo(f"ticked {', '.join(ticked)} in {path}")
+    if already:
+        click.echo(f"already done: {', '.join(already)}")
+
+
+def tick(path: Path, tasks: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Tick ``tasks`` in the tasks.md at ``path`` the way ``speckit done`` does (the MCP server's
+    ``done`` tool calls this too): returns the ids ticked and those already done. Raises InputError,
+    writing nothing, for an unknown or duplicated id, a task without a checkbox, or a file that
+    changed while it was being edited."""
     import hashlib
 
     from speckit.fsutil import write_atomic
 
-    model, path = _load(feature, config_path)
     target = _target(path)
     data = target.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -246,7 +268,5 @@ def done_command(feature: str, tasks: tuple[str, ...], config_path: Path | None)
             raise InputError(f"{path}: changed while speckit done was editing it (another save?); nothing written, "
                              "run it again")
         write_atomic(target, b"".join(line + end for line, end in lines))
-        click.echo(f"ticked {', '.join(ticked)} in {path}")
-    if already:
-        click.echo(f"already done: {', '.join(already)}")
+    return ticked, already
 

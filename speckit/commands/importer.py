@@ -36,6 +36,11 @@ def import_command(file: Path, output: Path | None, force: bool, quiet: bool) ->
     if not text.strip():
         # An empty clipboard piped in, or the wrong file: a blank plan.md helps no one.
         raise InputError(f"{name}: empty, nothing to import (nothing written)")
+    if _already_markdown(text):
+        # A rendered copy has no '#' title: its '#' lines are shell comments. Rebuilding Markdown
+        # would make '# Title' into '# # Title' (found by the exact rule cases, #12).
+        raise InputError(f"{name}: already Markdown (a '# ' title and '## ' headings); "
+                         "'speckit import' rebuilds copies of rendered pages (nothing written)")
     if output is not None and output.exists() and not force:
         # Checked before the work, so a refused run changes nothing and says so at once.
         raise InputError(f"{output}: already exists (use --force to overwrite it; a .bak copy is kept)")
@@ -73,3 +78,18 @@ def _read_stdin() -> bytes:
         raise InputError(f"<stdin>: more than {STDIN_LIMIT // (1024 * 1024)} MB on standard input "
                          "(a device such as /dev/zero?); nothing imported")
     return data
+
+
+def _already_markdown(text: str) -> bool:
+    """A '# Title' first line and at least one '## ' heading outside code fences."""
+    lines = text.lstrip("\ufeff").splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    if not first.startswith("# "):
+        return False
+    fenced = False
+    for line in lines:
+        if line.startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and line.startswith("## ") and line[3:].strip():
+            return True
+    return False

@@ -24,11 +24,12 @@ def import_text(text: str, path: str = "<stdin>") -> Imported:
     """Rebuild Markdown from the text of a rendered copy. Never raises on content."""
     lines = repair.split_lines(text)
     found = repair.fix_reversible(lines, path)
-    if repair.has_lossy_pattern(lines):
+    lossy = repair.has_lossy_pattern(lines)
+    if lossy:
         lines, joined = repair.join_split_checks(lines, path)
         found += joined
         found += repair.repair_symbols(lines, path)
-    found += repair.leftovers(lines, path)
+    found += repair.leftovers(lines, path, lossy)
     markdown, rebuilt = rebuild.rebuild(lines, path)
     found += rebuilt
     found.sort(key=lambda d: (d.line, d.rule))

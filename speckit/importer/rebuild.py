@@ -207,6 +207,7 @@ def _headings(lines: list[Line]) -> dict[int, int]:
     candidates = [(i, NUMBERED.match(line.text)) for i, line in enumerate(lines)
                   if not line.diagram and not line.text.startswith("|")]
     numbered = [(i, m) for i, m in candidates if m]
+    by_index = dict(numbered)
     anchored = sum(1 for i, _ in numbered if lines[i].text.endswith(BETA))
     out: dict[int, int] = {}
     current: list[int] | None = None
@@ -221,7 +222,13 @@ def _headings(lines: list[Line]) -> dict[int, int]:
             # "6. DO NOT proceed" right after list item "5. Re-execute" continues the list, even
             # where a section 6 could come next.
             continues_list = previous is not None and previous[0] == index - 1 and len(parts) == 1 \
-                and len(previous[1]) == 1 and parts[0] == previous[1][0] + 1
+                and len(previous[1]) == 1 and parts[0] == previous[1][0] + 1 \
+                and _dotted(lines[previous[0]].text) == _dotted(text)
+            # "1. Build it" right above "2. Test it": a list. A heading has its section below it.
+            follower = by_index.get(index + 1)
+            starts_list = follower is not None and "." not in match.group(1) \
+                and follower.group(1) == str(parts[0] + 1)
+            continues_list = continues_list or starts_list
             ok = len(text) <= 120 and not text.endswith((".", ":", ";", ",")) and not continues_list \
                 and _continues(current, parts)
         if ok:
@@ -230,6 +237,12 @@ def _headings(lines: list[Line]) -> dict[int, int]:
         else:
             previous = (index, parts)
     return out
+
+
+def _dotted(text: str) -> bool:
+    """'5. Re-execute' (a list's style) rather than '5 Summary' (an outline's)."""
+    match = NUMBERED.match(text)
+    return match is not None and text[match.end(1) : match.end(1) + 1] == "."
 
 
 def _continues(current: list[int] | None, parts: list[int]) -> bool:

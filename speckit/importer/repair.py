@@ -177,15 +177,16 @@ def _diagram_like(text: str) -> bool:
     return BETA in text
 
 
-def leftovers(lines: list[Line], path: str) -> list[Diagnostic]:
-    """What no rule could settle: a ``β`` kept as it is, and e-mail addresses a CDN hid."""
+def leftovers(lines: list[Line], path: str, lossy: bool = True) -> list[Diagnostic]:
+    """What no rule could settle: a ``β`` kept as it is (in a copy that shows the lossy pattern;
+    elsewhere a β is Greek), and e-mail addresses a CDN hid."""
     found: list[Diagnostic] = []
     for line in lines:
         if OBFUSCATED_EMAIL in line.text:
             found.append(note("import/unrecoverable", f"'{OBFUSCATED_EMAIL}' is what the web page's e-mail "
                               "protection showed; the original text (an address, or a name@version) is lost",
                               path, line.number, "warning", hint="write back the original text by hand"))
-        if not line.diagram and BETA in line.text and not (line.text.endswith(BETA) and NUMBERED.match(line.text)):
+        if lossy and not line.diagram and BETA in line.text and not (line.text.endswith(BETA) and NUMBERED.match(line.text)):
             found.append(note("import/unrecoverable", f"'β' kept as it is: it stands for a lost character here: "
                               f"{_excerpt(line.text)}", path, line.number, "warning",
                               hint="replace it with the character the author meant"))

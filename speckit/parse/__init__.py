@@ -7,9 +7,10 @@ import functools
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 from speckit.errors import InputError
@@ -226,8 +227,62 @@ def load_document(path: Path, data: dict[Path, bytes] | None = None) -> Feature:
     return build_feature(feature_ref(path.parent), [(path, kind)], texts={path: text})
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedDocument:
+    """One document's share of a Feature: its model, its tasks (tasks.md only) and its parse diagnostics."""
+
+    kind: str
+    document: Spec | Plan | TaskList | Checklist | None
+    tasks: list[Task]
+    diagnostics: list[Diagnostic]
+
+
+MemoKey = tuple[str, str, str, tuple[str, ...]]
+"""(path, kind, text, requirement prefixes): everything a document's parse depends on."""
+
+
+def parse_document(path: Path, kind: str, text: str, prefixes: tuple[str, ...] = ("R",)) -> ParsedDocument:
+    """Parse one document's text. ``prefixes``: the requirement-id prefixes a tasks document may
+    cite (the spec's own, see ``_prefixes``); the other kinds ignore them."""
+    name = str(path)
+    diagnostics: list[Diagnostic] = []
+    if rendered.looks_rendered(text):
+        text, headings, tables = rendered.recover(text)
+        diagnostics.append(
+            diag("parse/rendered-copy", f"a copy of a rendered page: {headings} headings and {tables} tables were "
+                 "rebuilt, but code blocks cannot be, so the plan's steps have no commands", name, 1,
+                 hint="run 'speckit import FILE -o plan.md' and review the Markdown it writes")
+        )
+    parsed = blocks.parse(text)
+    diagnostics.extend(_structure_diagnostics(parsed, name))
+    document: Spec | Plan | TaskList | Checklist | None
+    tasks: list[Task] = []
+    if kind == "spec":
+        from speckit.parse import spec as spec_parser
+
+        document, found = spec_parser.extract(parsed, name)
+    elif kind == "plan":
+        from speckit.parse import plan as plan_parser
+
+        document, found = plan_parser.extract(parsed, name)
+    elif kind == "tasks":
+        from speckit.parse import tasks as tasks_parser
+
+        document, tasks, found = tasks_parser.extract(parsed, name, prefixes)
+    else:
+        from speckit.parse import checklist as checklist_parser
+
+        document, found = checklist_parser.extract(parsed, name), []
+    diagnostics.extend(found)
+    return ParsedDocument(kind, document, tasks, diagnostics)
+
+
 def build_feature(ref: FeatureRef, paths: list[tuple[Path, str | None]], texts: dict[Path, str] | None = None,
-                  notes: list[Diagnostic] | None = None) -> Feature:
+                  notes: list[Diagnostic] | None = None,
+                  memo: MutableMapping[MemoKey, ParsedDocument] | None = None) -> Feature:
+    """The Feature of these documents. ``memo``: documents parsed before, by what their parse
+    depends on; a language server passes the same one on every keystroke, so only the document
+    that changed is parsed again (a tasks.md also when the spec's requirement prefixes change)."""
     spec: Spec | None = None
     plan: Plan | None = None
     task_list: TaskList | None = None
@@ -244,34 +299,23 @@ def build_feature(ref: FeatureRef, paths: list[tuple[Path, str | None]], texts: 
     # The spec goes first: its requirement-id prefixes tell the tasks extractor what a reference is.
     read.sort(key=lambda entry: ("spec", "plan", "tasks", "checklist", "other").index(entry[1]))
     for path, kind, text in read:
-        name = str(path)
-        if rendered.looks_rendered(text):
-            text, headings, tables = rendered.recover(text)
-            diagnostics.append(
-                diag("parse/rendered-copy", f"a copy of a rendered page: {headings} headings and {tables} tables were "
-                     "rebuilt, but code blocks cannot be, so the plan's steps have no commands", name, 1,
-                     hint="run 'speckit import FILE -o plan.md' and review the Markdown it writes")
-            )
-        parsed = blocks.parse(text)
-        diagnostics.extend(_structure_diagnostics(parsed, name))
+        prefixes = _prefixes(spec) if kind == "tasks" else ()
+        key = (str(path), kind, text, prefixes)
+        done = memo.get(key) if memo is not None else None
+        if done is None:
+            done = parse_document(path, kind, text, prefixes)
+            if memo is not None:
+                memo[key] = done
         if kind == "spec":
-            from speckit.parse import spec as spec_parser
-
-            spec, found = spec_parser.extract(parsed, name)
+            spec = done.document  # type: ignore[assignment]
         elif kind == "plan":
-            from speckit.parse import plan as plan_parser
-
-            plan, found = plan_parser.extract(parsed, name)
+            plan = done.document  # type: ignore[assignment]
         elif kind == "tasks":
-            from speckit.parse import tasks as tasks_parser
-
-            task_list, tasks, found = tasks_parser.extract(parsed, name, _prefixes(spec))
+            task_list = done.document  # type: ignore[assignment]
+            tasks = list(done.tasks)
         else:
-            from speckit.parse import checklist as checklist_parser
-
-            checklists.append(checklist_parser.extract(parsed, name))
-            found = []
-        diagnostics.extend(found)
+            checklists.append(done.document)  # type: ignore[arg-type]
+        diagnostics.extend(done.diagnostics)
     return Feature(
         feature=ref,
         spec=spec,

@@ -56,6 +56,8 @@ ARROW = re.compile(r"\s*(?:→|⟶|➜|➔|-{1,3}>|─{1,6}>|─{0,6}▶|={1,2}>
 STRICT_KEYWORDS = ("depends on", "depend on", "dep:", "deps:", "dep :", "blocked")
 """Keywords that promise task ids: when none follow, the phrase is reported as unparseable. Not the
 noun ("Dependencies: react, vite" names packages)."""
+_CLAUSE = re.compile(r"[^()\[\];.\n]{0,120}")
+"""The rest of a dependency phrase's clause: up to a bracket, a full stop or a semicolon (bounded)."""
 _NONE = re.compile(r"(?i)\s*(?:none|nothing|n/a|-|—|ninguna?|aucune?|keine?|なし|无|없음)\b")
 
 STORY = re.compile(r"(?<![A-Za-z])US[-_ ]?(\d{1,3})([a-z]?)(?![\da-z])")
@@ -201,8 +203,14 @@ def dependencies(text: str) -> tuple[list[str], list[str], list[str]]:
         if ids:
             depends.extend(ids)
         elif match.group(1).lower().startswith(STRICT_KEYWORDS) and not _NONE.match(text, match.end()):
-            tail = text[match.start() : match.end() + 30].strip()
-            problems.append(f"no task id after {tail!r}")
+            # "(depends on the writer, T003)": the ids may follow words, inside the same clause.
+            clause = _CLAUSE.match(text, match.end())
+            tail_end = clause.end() if clause else match.end()
+            later = [i for group in id_groups(text[match.end() : tail_end]) for i in group.ids]
+            if later:
+                depends.extend(later)
+            else:
+                problems.append(f"no task id after {text[match.start() : min(tail_end, match.end() + 30)].strip()!r}")
     for match in BLOCKS_KEYWORD.finditer(text):
         ids, _, _ = id_list_at(text, match.end())
         blocks.extend(ids)

@@ -318,3 +318,25 @@ def test_a_rule_the_copy_kept_above_its_closing_metadata_is_not_doubled() -> Non
     markdown = import_text("Plan\n1. Part\ntext\n---\nVersion: 1\nOwner: me\n").markdown
     assert markdown.endswith("text\n\n---\n\n**Version**: 1\n\n**Owner**: me\n")
     assert import_text("Plan\n1. Part\ntext\nVersion: 1\nOwner: me\n").markdown.endswith("text\n\n---\n\n**Version**: 1\n\n**Owner**: me\n")
+
+
+def test_a_numbered_list_is_not_an_outline() -> None:
+    """'1. Build' right above '2. Test' is a list; '3 Checks' in the outline's style after it is a
+    heading again (found by the exact rule cases, #12)."""
+    text = "Release Plan\n1 Summary\nShip it.\n2 Steps\n1. Build the package\n2. Test it\n3 Checks\nAll pass.\n"
+    markdown = import_text(text, "copy.txt").markdown
+    assert "## 2 Steps\n\n1. Build the package\n2. Test it\n\n## 3 Checks" in markdown
+    assert "## 1. Build" not in markdown
+
+
+def test_markdown_is_refused_rather_than_imported_twice(tmp_path: Path) -> None:
+    page = tmp_path / "plan.md"
+    page.write_text("# Release Plan\n\n## Summary\n\nShip it.\n", encoding="utf-8")
+    done = speckit("import", str(page), "-o", str(tmp_path / "out.md"))
+    assert done.returncode == 2
+    assert done.stderr.decode().count("\n") == 1 and "already Markdown" in done.stderr.decode()
+    assert not (tmp_path / "out.md").exists()
+    # A shell comment as the first line of a copy is no Markdown title: imported as before.
+    copy = tmp_path / "copy.txt"
+    copy.write_text("# Created: plan\nRelease Plan\n1 Summary\nShip it.\n", encoding="utf-8")
+    assert speckit("import", str(copy)).returncode == 0

@@ -119,3 +119,14 @@ def test_range_and_id_helpers() -> None:
     assert ids.id_list_at("T029–T031, T040", 0)[0] == ["T029", "T030", "T031", "T040"]
     assert ids.TASK_ID.findall("SET-T001 and T-002, T1.3.10") == ["SET-T001", "T-002", "T1.3.10"]
     assert ids.story_ids("AUTH-US1/US2") == ["US1", "US2"]
+
+
+def test_dependency_ids_after_words_in_the_same_clause_are_read():
+    """'(depends on the writer, T003)' waits for T003; a phrase with no id in its clause is reported
+    without the closing bracket (found by the exact rule cases, #12)."""
+    from speckit.parse.ids import dependencies
+
+    assert dependencies("Add the command (depends on the writer, T003)") == (["T003"], [], [])
+    assert dependencies("Add the command (depends on the writer) in T009.md") == (
+        [], [], ["no task id after 'depends on the writer'"])
+    assert dependencies("Ship it (blocked by review; T004 is separate)")[0] == []
