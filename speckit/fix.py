@@ -6,9 +6,10 @@ Public API::
     fixes_for(feature, diagnostics, *, texts=None) -> list[Fix]
         The fixes speckit can make for those of ``diagnostics`` (findings of ``feature``, as
         ``check_feature`` returns them) whose rule is in FIXABLE. Each is computed from the file as it
-        is on disk now, or from ``texts[path]`` when given (an editor's unsaved buffer, keyed by the
-        diagnostics' ``path``), and verified against that text: a finding whose text no longer has the
-        shape the fix expects gets no fix. Pure: reads files, writes nothing.
+        is on disk now, or from ``texts[path]`` when given (an editor's unsaved buffers, keyed by the
+        diagnostics' ``path`` as a string or a Path, or by its absolute Path), and verified against
+        that text: a finding whose text no longer has the shape the fix expects gets no fix. Pure:
+        reads files, writes nothing.
 
     Fix: rule, path, start_line and end_line (1-based, inclusive: the lines to replace),
         replacement (the new lines, without line endings; empty to delete), title (one line for a
@@ -45,6 +46,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -101,8 +103,18 @@ def _read(path: str, given: str | None = None) -> _Text | None:
     return _Text(raw, lines, endings, bom, hashlib.sha256(raw).hexdigest())
 
 
+def _given(texts: Mapping[str, str] | Mapping[Path, str] | None, path: str) -> str | None:
+    if not texts:
+        return None
+    found: Mapping[object, str] = texts  # type: ignore[assignment]
+    for key in (path, Path(path), Path(os.path.abspath(path))):
+        if key in found:
+            return found[key]
+    return None
+
+
 def fixes_for(feature: Feature, diagnostics: list[Diagnostic], *,
-              texts: Mapping[str, str] | None = None) -> list[Fix]:
+              texts: Mapping[str, str] | Mapping[Path, str] | None = None) -> list[Fix]:
     """The fixes for those of ``diagnostics`` that speckit can repair safely (see the module doc)."""
     read: dict[str, _Text | None] = {}
     out: list[Fix] = []
@@ -110,7 +122,7 @@ def fixes_for(feature: Feature, diagnostics: list[Diagnostic], *,
         if d.rule not in FIXABLE:
             continue
         if d.path not in read:
-            read[d.path] = _read(d.path, None if texts is None else texts.get(d.path))
+            read[d.path] = _read(d.path, _given(texts, d.path))
         text = read[d.path]
         if text is None:
             continue
@@ -143,14 +155,25 @@ def _table_separator(d: Diagnostic, text: _Text) -> Fix | None:
                title=f"Complete the table's separator row ({columns} columns)", digest=text.digest)
 
 
+def _content_end(text: _Text, start: int, end: int) -> int:
+    """``end`` moved up past blank lines, never above ``start``."""
+    while end > start and not text.lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def _same(a: str, b: str) -> bool:
+    return a == b or os.path.abspath(a) == os.path.abspath(b)
+
+
 def _repeated_block(d: Diagnostic, text: _Text, feature: Feature) -> Fix | None:
     """Delete the later copy when its lines are exactly those of the first item with its id."""
     items: list[tuple[str | None, int, int]] = []
     if d.rule == "graph/duplicate-id":
-        if feature.task_list is None or feature.task_list.path != d.path:
+        if feature.task_list is None or not _same(feature.task_list.path, d.path):
             return None
         items = [(t.id, t.line, t.end_line or t.line) for t in feature.tasks]
-    elif feature.spec is not None and feature.spec.path == d.path:
+    elif feature.spec is not None and _same(feature.spec.path, d.path):
         items = [(r.id, r.line, r.end_line or r.line) for r in feature.spec.requirements + feature.spec.success_criteria]
     later = next((item for item in items if item[1] == d.line), None)
     if later is None or later[0] is None:
@@ -158,12 +181,13 @@ def _repeated_block(d: Diagnostic, text: _Text, feature: Feature) -> Fix | None:
     first = next((item for item in items if item[0] == later[0] and item[1] < later[1]), None)
     if first is None or first[2] >= later[1] or later[2] > len(text.lines):
         return None
-    copy = [line.rstrip() for line in text.lines[later[1] - 1: later[2]]]
-    original = [line.rstrip() for line in text.lines[first[1] - 1: first[2]]]
+    end = _content_end(text, later[1], later[2])  # an item's span may take in the blank line after it
+    copy = [line.rstrip() for line in text.lines[later[1] - 1: end]]
+    original = [line.rstrip() for line in text.lines[first[1] - 1: _content_end(text, first[1], first[2])]]
     if copy != original or not any(copy):
         return None
     what = "task" if d.rule == "graph/duplicate-id" else "definition"
-    return Fix(rule=d.rule, path=d.path, start_line=later[1], end_line=later[2], replacement=(),
+    return Fix(rule=d.rule, path=d.path, start_line=later[1], end_line=end, replacement=(),
                title=f"Delete the repeated {what} {later[0]} (an exact copy of line {first[1]})", digest=text.digest)
 
 
