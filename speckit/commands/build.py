@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from speckit.commands import config_option, load_config
+from speckit.commands import complete_features, config_option, load_config
 from speckit.discover import read
 from speckit.errors import InputError
 
@@ -65,7 +65,7 @@ out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Pa
 
 
 @click.command("build")
-@click.argument("feature")
+@click.argument("feature", shell_complete=complete_features)
 @out_option
 @click.option("--target", "targets", multiple=True, type=click.Choice(TARGET_CHOICES),
               help="What to write (repeatable): checklist (checklist.md + .json), sh (run.sh), make (Makefile), "
@@ -113,7 +113,7 @@ def build_command(feature: str, out: Path | None, targets: tuple[str, ...], chec
 
 
 @click.command("checklist")
-@click.argument("feature")
+@click.argument("feature", shell_complete=complete_features)
 @out_option
 @click.option("--verify", is_flag=True, help="Run the checks, record the results and update checklist.md.")
 @click.option("--approve", "approve", multiple=True, metavar="GATE",

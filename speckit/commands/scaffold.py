@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from speckit.commands import config_option, load_config
+from speckit.commands import complete_features, config_option, load_config
 from speckit.errors import InputError
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def specify_command(description: str, name: str | None, number: int | None, time
 
 
 @click.command("plan")
-@click.argument("feature")
+@click.argument("feature", shell_complete=complete_features)
 @force_option
 @dry_run_option
 @config_option
@@ -90,7 +90,7 @@ def plan_command(feature: str, force: bool, dry_run: bool, config_path: Path | N
 
 
 @click.command("tasks")
-@click.argument("feature")
+@click.argument("feature", shell_complete=complete_features)
 @force_option
 @dry_run_option
 @config_option

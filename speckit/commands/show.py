@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from speckit.commands import config_option, load_config
+from speckit.commands import complete_features, config_option, load_config
 from speckit.discover import read
 
 
 @click.command("show")
-@click.argument("feature")
+@click.argument("feature", shell_complete=complete_features)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @config_option
 def show_command(feature: str, fmt: str, config_path: Path | None) -> None:
