@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "templates": ("speckit.commands.scaffold", "List the templates in use and where they come from."),
     "config": ("speckit.commands.scaffold", "Get or set a key of speckit.yaml, keeping comments."),
     "import": ("speckit.commands.importer", "Rebuild Markdown from a copy of a rendered page."),
+    "completion": ("speckit.commands.completion", "Print the shell completion script (bash, zsh or fish)."),
     "lsp": ("speckit.commands.lsp", "Run the language server for editors (needs the lsp extra)."),
     "mcp": ("speckit.commands.mcp", "Serve speckit's tools to coding agents over MCP (stdio)."),
 }
@@ -45,6 +46,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and name not in COMMANDS and not name.startswith("-") and not ctx.resilient_parsing:
+            import difflib  # only for a mistyped command
+
+            close = difflib.get_close_matches(name, list(COMMANDS), n=2, cutoff=0.6)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            raise click.UsageError(f"No such command {name!r}.{hint} ('speckit --help' lists them)", ctx)
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         entry = COMMANDS.get(cmd_name)
@@ -65,11 +76,16 @@ class LazyGroup(click.Group):
 @click.option("--debug", is_flag=True, help="Show tracebacks (for bug reports).")
 @click.option("--allow-outside-root", is_flag=True,
               help="Read a specs_root that lies outside the repository (refused by default).")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour output: auto (a terminal, or FORCE_COLOR set; never with NO_COLOR), always, never.")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, allow_outside_root: bool) -> None:
+def cli(ctx: click.Context, debug: bool, allow_outside_root: bool, color: str) -> None:
     """speckit: the deterministic compiler for spec.md, plan.md and tasks.md."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    ctx.obj["color"] = color
+    if color != "auto":
+        ctx.color = color == "always"  # click.echo keeps (or strips) colour codes accordingly
     if allow_outside_root:  # the person running speckit says so; the repository's config cannot
         os.environ["SPECKIT_ALLOW_OUTSIDE_ROOT"] = "1"
 

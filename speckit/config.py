@@ -65,6 +65,11 @@ class Config:
         "spec/missing-section: headings a spec must have (matched as words)",
         default_factory=lambda: ["User Scenarios", "Requirements", "Success Criteria"],
     )
+    exclude: list[str] = described(
+        "path globs of feature folders that 'speckit check' and the site skip (relative to the config's folder)",
+        default_factory=list,
+    )
+    extend_exclude: list[str] = described("more path globs to skip, added to exclude", default_factory=list)
     cache: bool = described("keep parsed results in .speckit/cache/", default=True)
     technical_context: list[str] = described(
         "keys that 'speckit plan' writes into a plan's Technical Context",
@@ -177,9 +182,22 @@ def load(start: Path | None = None, path: Path | None = None) -> Config:
         key = ".".join(str(p) for p in first["loc"])
         line = _line_of(lines, first["loc"])
         where = f"{path}:{line}" if line else str(path)
-        raise InputError(f"{where}: bad config key '{key}': {error_message(first)}") from None
+        raise InputError(f"{where}: bad config key '{key}': {error_message(first)}{_did_you_mean(first)}") from None
     return dataclasses.replace(config, root=path.parent.resolve(), source=path,
                                digest=hashlib.sha256(text.encode()).hexdigest()[:16])
+
+
+def _did_you_mean(error: Any) -> str:
+    """' (did you mean extend_exclude?)' for an unknown key close to a known one (ruff spells its keys
+    with hyphens: extend-exclude)."""
+    loc = error["loc"]
+    if error["type"] != "unexpected_keyword_argument" or not loc or not isinstance(loc[-1], str):
+        return ""
+    import difflib
+
+    section: type[Config] | type[InvestConfig] = InvestConfig if len(loc) == 2 and loc[0] == "invest" else Config
+    close = difflib.get_close_matches(loc[-1].replace("-", "_"), public_keys(section), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _read(path: Path) -> tuple[dict[str, Any], Any, str]:

@@ -3,11 +3,18 @@
 A FEATURE argument is a feature folder, a document inside one, or a prefix or slug resolved under
 the specs root: ``001``, ``team-reminders`` and ``001-team-reminders`` all name
 ``specs/001-team-reminders``. Any folder naming scheme works (``20260507-161658-x``, ``SPEC-12``,
-``main``), and nested roots (``specs/archive/...``) are searched too.
+``main``), and nested roots (``specs/archive/...``) are searched too. A part of a name that only one
+feature has is enough (``stabilise`` for ``20260406-094347-stabilise-daemon``); a part that several
+have is an error listing them, and a name that matches none suggests the closest.
+
+The config's ``exclude`` and ``extend_exclude`` globs drop feature folders from every listing
+(``specs/_*`` for demo folders), and from file arguments such as the commit hook passes; a feature
+named on the command line by its folder or name is read all the same.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +23,10 @@ from speckit.errors import InputError
 from speckit.model import Feature
 from speckit.parse import (DOCUMENTS, NUMBER_PREFIX, feature_files, is_feature_dir, load_document, load_feature,
                            walk_features)
+
+SIDE_DOCUMENTS = ("research.md", "data-model.md", "quickstart.md")
+"""Documents of a feature beside spec/plan/tasks (Spec Kit's /plan writes them): a change to one
+re-checks its feature, since the rules read them or should. So does anything under ``contracts/``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +63,10 @@ def resolve(arg: str, config: Config, whole_feature: bool = False) -> Target:
             return Target(path.parent)
         if whole_feature and path.parent.name == "checklists" and is_feature_dir(path.parent.parent):
             return Target(path.parent.parent)
+        if whole_feature:
+            owner = _owning_feature(path)
+            if owner is not None:
+                return Target(owner)
         return Target(path.parent, path)
     if path.is_symlink():  # exists() follows the link: a loop or a dangling link lands here
         raise InputError(f"{arg}: a symbolic link that leads nowhere (a loop, or its target is missing)")
@@ -60,13 +75,82 @@ def resolve(arg: str, config: Config, whole_feature: bool = False) -> Target:
     root = config.specs_path
     if not root.is_dir():
         raise InputError(f"{arg}: no such file or folder, and the specs root {root} does not exist")
-    matches = [_relative(m) for m in match_features(arg, walk_features(root))]
+    folders = walk_features(root)
+    matches = [_relative(m) for m in match_features(arg, folders)]
+    partial = False
     if not matches:
-        raise InputError(f"{arg}: no feature of that name, number or slug under {_show(root)}")
+        matches = [_relative(m) for m in partial_matches(arg, folders)]
+        partial = True
+    if not matches:
+        from speckit.report import printable  # a folder name is text from the repository: shown, never sent
+
+        close = suggestions(arg, folders)
+        hint = f" (did you mean {' or '.join(printable(c, line=True) for c in close)}?)" if close else ""
+        raise InputError(f"{arg}: no feature of that name, number or slug under {_show(root)}{hint}")
     if len(matches) > 1:
-        names = ", ".join(_show(m) for m in matches[:5])
-        raise InputError(f"{arg}: ambiguous, it names {len(matches)} features ({names})")
+        from speckit.report import printable
+
+        shown = [printable(m.name if partial else _show(m), line=True) for m in matches[:10]]
+        more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
+        raise InputError(f"{arg}: ambiguous, it names {len(matches)} features: {', '.join(shown)}{more}")
     return Target(matches[0])
+
+
+def _owning_feature(path: Path) -> Path | None:
+    """The feature folder of a side document (research.md ...) or of a file under contracts/."""
+    if path.name in SIDE_DOCUMENTS and is_feature_dir(path.parent):
+        return path.parent
+    for folder in path.parents:
+        if folder.name == "contracts":
+            return folder.parent if is_feature_dir(folder.parent) else None
+    return None
+
+
+def partial_matches(arg: str, folders: list[Path]) -> list[Path]:
+    """Folders whose name holds ``arg`` (case-insensitive): ``stabilise`` names
+    ``20260406-094347-stabilise-daemon`` when no other feature's name holds it."""
+    needle = arg.lower()
+    return [f for f in folders if needle in f.name.lower()] if needle.strip("-_ ") else []
+
+
+def suggestions(arg: str, folders: list[Path]) -> list[str]:
+    """Up to three feature names close to ``arg`` (a typo in the name or in its slug)."""
+    import difflib  # only for a name that matched nothing
+
+    by_key: dict[str, str] = {}
+    for folder in folders:
+        match = NUMBER_PREFIX.match(folder.name)
+        slug = folder.name[match.end():].lstrip("-_") if match else folder.name
+        by_key.setdefault(folder.name.lower(), folder.name)
+        if slug:
+            # 'stabilse' is a typo of a part of 'stabilise-daemon': its words and its opening count too.
+            for key in (slug, slug[: len(arg) + 1], *slug.replace("_", "-").split("-")):
+                if len(key) > 2:
+                    by_key.setdefault(key.lower(), folder.name)
+    close = difflib.get_close_matches(arg.lower(), list(by_key), n=6, cutoff=0.75)
+    return list(dict.fromkeys(by_key[key] for key in close))[:3]
+
+
+def excluded(folder: Path, config: Config) -> bool:
+    """Whether the config's ``exclude`` / ``extend_exclude`` globs drop ``folder``. A glob is matched
+    against the folder's path relative to the config's folder (``specs/_*``) and each of its parents;
+    a glob without a slash matches a folder name at any depth (``_demo*``), as in .gitignore."""
+    patterns = [*config.exclude, *config.extend_exclude]
+    if not patterns:
+        return False
+    resolved = folder.resolve()
+    try:
+        relative = resolved.relative_to(config.root.resolve())
+    except ValueError:
+        relative = resolved
+    candidates = [relative, *[p for p in relative.parents if p != Path(".")]]
+    for pattern in patterns:
+        pattern = pattern.strip().rstrip("/").removeprefix("./")
+        for candidate in candidates:
+            text = candidate.as_posix()
+            if fnmatch.fnmatchcase(text, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(candidate.name, pattern)):
+                return True
+    return False
 
 
 def match_features(arg: str, folders: list[Path]) -> list[Path]:
@@ -93,7 +177,7 @@ def features(args: tuple[str, ...] | list[str], config: Config) -> list[Target]:
         root = config.specs_path
         if not root.is_dir():
             raise InputError(f"the specs root {_show(root)} does not exist (set specs_root in speckit.yaml)")
-        return [Target(_relative(f)) for f in walk_features(root)]
+        return [Target(_relative(f)) for f in walk_features(root) if not excluded(f, config)]
     targets: list[Target] = []
     for arg in args:
         path = Path(arg)
@@ -101,9 +185,15 @@ def features(args: tuple[str, ...] | list[str], config: Config) -> list[Target]:
             found = walk_features(path)
             if not found:
                 raise InputError(f"{arg}: no feature folders (with spec.md, plan.md or tasks.md) under this folder")
-            targets.extend(Target(f) for f in found)
+            targets.extend(Target(f) for f in found if not excluded(f, config))
         else:
-            targets.append(resolve(arg, config, whole_feature=True))
+            if path.is_file() and (path.name in SIDE_DOCUMENTS or "contracts" in path.parent.parts) \
+                    and _owning_feature(path) is None:
+                continue  # docs/quickstart.md, a contracts/ folder of no feature: the hook's pattern is broad
+            target = resolve(arg, config, whole_feature=True)
+            if path.is_file() and excluded(target.folder, config):
+                continue  # a file the commit hook passed, in a folder the config excludes
+            targets.append(target)
     seen: set[tuple[Path, Path | None]] = set()
     unique: list[Target] = []
     for target in targets:

@@ -23,10 +23,15 @@ input that cannot be read (one line on stderr, never a traceback; `speckit --deb
 traceback for a bug report). `speckit run` and `run.sh` stop with **75** at a human gate that has not
 been approved.
 
-Options of `speckit` itself go before the command: `--debug` (tracebacks), `--version`, and
-`--allow-outside-root`, which lets a `specs_root` that lies outside the repository be read
-(`SPECKIT_ALLOW_OUTSIDE_ROOT=1` does the same; the repository's own config cannot, see
-[robustness](robustness.md#threat-model)).
+Options of `speckit` itself go before the command: `--debug` (tracebacks), `--version`,
+`--color auto|always|never` (see [linting](linting.md#colour)), and `--allow-outside-root`, which
+lets a `specs_root` that lies outside the repository be read (`SPECKIT_ALLOW_OUTSIDE_ROOT=1` does the
+same; the repository's own config cannot, see [robustness](robustness.md#threat-model)).
+
+A FEATURE argument is a folder, a document, or a name under the specs root: its number, its slug, or
+any part of its name that no other feature has (`stabilise` for `20260406-094347-stabilise-daemon`).
+A name that several features share is an error listing them; a typo gets a suggestion. Shell
+completion (`speckit completion bash|zsh|fish`) completes these names and rule ids.
 
 | command | what it does |
 |---|---|

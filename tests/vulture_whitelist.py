@@ -31,6 +31,14 @@ show_command
 schema_command
 lsp_command
 mcp_command
+completion_command
+
+# Output formats are a table of "module:function" names (speckit/report/formats.py), imported on use.
+concise
+github
+junit
+gitlab
+sarif
 stdio  # speckit lsp --stdio: the documented flag of the only transport
 
 # pygls calls the language server's feature handlers it registered by decorator (speckit/lsp/server.py).

@@ -18,8 +18,12 @@ from this page; `speckit check --list-rules` lists them all.
 
 | Option | What it does |
 |--------|--------------|
-| `--format text\\|json\\|sarif\\|github\\|junit` | text for people (colour only on a terminal, a summary line at the end); json (`version`, `diagnostics`, `summary`); SARIF 2.1.0 for code scanning; GitHub workflow commands (`::error file=...,line=...::`); JUnit XML |
+| `--format text\\|concise\\|json\\|sarif\\|github\\|gitlab\\|junit` | text for people (colour on a terminal, `--color`, `FORCE_COLOR`, `NO_COLOR`; a summary line at the end); concise: one line per finding, each rule's hint once; json (`version`, `diagnostics`, `summary`); SARIF 2.1.0 for code scanning; GitHub workflow commands (`::error file=...,line=...::`); GitLab Code Quality; JUnit XML |
 | `--strict` | warnings fail the run too |
+| `--select`, `--extend-select`, `--ignore RULES` | which rules report, by id or glob (`invest/*`); see [linting](linting.md) |
+| `--statistics` | findings counted per rule, as ruff prints them |
+| `--fix`, `--diff` | repair (or show the diff of) the findings whose fix is mechanical and safe: `parse/broken-table`, `graph/duplicate-id` and `spec/duplicate-id` (an exact copy only); [linting](linting.md#fixing-fix-diff) says why only these |
+| `--watch` | check again on every save, printing new and fixed findings |
 | `--explain RULE`, `--list-rules` | what a rule looks for, an example and the fix |
 | `--baseline FILE` | hide the findings recorded in FILE; only new ones are reported and fail |
 | `--write-baseline FILE` | record the current findings (replaces FILE only if it is a speckit baseline, or with `--force`) |

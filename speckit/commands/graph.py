@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from speckit.commands import config_option, load_config
+from speckit.commands import complete_features, config_option, load_config
 from speckit.discover import read
 from speckit.errors import InputError
 from speckit.model import Feature
@@ -35,7 +35,7 @@ def _left_out(graph: object) -> list[str]:
 
 
 @click.command("graph")
-@click.argument("feature")
+@click.argument("feature", shell_complete=complete_features)
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "json", "text"]), default="mermaid",
               show_default=True)
 @click.option("--why", "why", metavar="TASK", help="Explain every edge of TASK: what it waits for and what waits for it.")
@@ -97,7 +97,7 @@ def _text(graph: object) -> str:
 
 
 @click.command("next")
-@click.argument("feature")
+@click.argument("feature", shell_complete=complete_features)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @config_option
 def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
@@ -199,7 +199,7 @@ def _target(path: Path) -> Path:
 
 
 @click.command("done")
-@click.argument("feature")
+@click.argument("feature", shell_complete=complete_features)
 @click.argument("tasks", nargs=-1, required=True)
 @config_option
 def done_command(feature: str, tasks: tuple[str, ...], config_path: Path | None) -> None:

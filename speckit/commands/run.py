@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from speckit.commands import config_option
+from speckit.commands import complete_features, config_option
 from speckit.commands.build import out_option, prepare, root_option
 from speckit.config import repo_root
 from speckit.errors import InputError
@@ -21,7 +21,7 @@ def _ids(values: tuple[str, ...]) -> list[str]:
 
 
 @click.command("run")
-@click.argument("feature")
+@click.argument("feature", shell_complete=complete_features)
 @click.option("--list", "list_only", is_flag=True, help="Print the steps and gates in run order; run nothing.")
 @click.option("--dry-run", is_flag=True, help="Print what would run; run nothing, write nothing.")
 @click.option("--from", "start", metavar="STEP", help="Start at STEP (earlier steps are not run).")

@@ -114,7 +114,7 @@ def fix_actions(snapshot: Snapshot, path: Path, first: int, last: int) -> list[A
     lines = Lines(text)
     ending = _line_end(text)
     out: list[Action] = []
-    for fix in fixes_for(snapshot.feature, snapshot.diagnostics):
+    for fix in fixes_for(snapshot.feature, snapshot.diagnostics, texts=snapshot.texts):  # the buffers, not the disk
         if normal(fix.path) != path or fix.end_line - 1 < first or fix.start_line - 1 > last:
             continue
         start, end = fix.start_line - 1, fix.end_line  # replace whole lines: up to the start of the next

@@ -53,18 +53,75 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def finding_line(d: Diagnostic, colour: bool = False) -> str:
+    """``path:line:col: severity: message [rule]``, the one line every people format starts with."""
+    severity = click.style(d.severity, fg=_COLOURS[d.severity], bold=True) if colour else d.severity
+    where = printable(f"{d.path}:{d.line}:{d.column}:")
+    location = click.style(where, bold=True) if colour else where
+    return f"{location} {severity}: {printable(d.message)} [{d.rule}]"
+
+
 def text(report: Report, colour: bool | None = None) -> str:
     """``path:line:col: severity: message [rule]`` and an indented hint, then a summary line."""
     if colour is None:
         colour = "NO_COLOR" not in os.environ
     lines: list[str] = []
     for d in report.diagnostics:
-        severity = click.style(d.severity, fg=_COLOURS[d.severity], bold=True) if colour else d.severity
-        where = printable(f"{d.path}:{d.line}:{d.column}:")
-        location = click.style(where, bold=True) if colour else where
-        lines.append(f"{location} {severity}: {printable(d.message)} [{d.rule}]")
+        lines.append(finding_line(d, colour))
         if d.hint:
             lines.append(f"  hint: {printable(d.hint)}")
+    lines.append(summary_line(report, colour))
+    return "\n".join(lines)
+
+
+def concise(report: Report, colour: bool = False) -> str:
+    """One line per finding; then each rule's hint once (3,134 findings printed 6,269 lines in the
+    text format, most of them the same few hints), then the summary line."""
+    from speckit.check.rules import RULES
+
+    lines = [finding_line(d, colour) for d in report.diagnostics]
+    by_rule: dict[str, set[str]] = {}
+    for d in report.diagnostics:
+        if d.hint:
+            by_rule.setdefault(d.rule, set()).add(d.hint)
+    hints: dict[str, str] = {}
+    for rule, found in by_rule.items():
+        # A hint that names the finding's own paths differs from finding to finding: the rule's
+        # general fix from the catalogue stands for them all.
+        hints[rule] = next(iter(found)) if len(found) == 1 or rule not in RULES else RULES[rule].fix
+    if hints:
+        lines.append("")
+        for rule, hint in sorted(hints.items()):
+            name = click.style(f"[{rule}]", bold=True) if colour else f"[{rule}]"
+            lines.append(f"{name} hint: {printable(hint)}")
+    lines.append(summary_line(report, colour))
+    return "\n".join(lines)
+
+
+def statistics(report: Report, fixable: frozenset[str] = frozenset(), as_json: bool = False) -> str:
+    """Findings counted per rule, most first, as ``ruff --statistics`` prints them: count, rule id,
+    ``[*]`` when ``speckit check --fix`` can repair it (else ``[ ]``), and the rule's summary."""
+    from speckit.check.rules import RULES
+
+    counts = Counter(d.rule for d in report.diagnostics)
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if as_json:
+        return json.dumps([{"code": rule, "count": count, "fixable": rule in fixable,
+                            "summary": RULES[rule].summary if rule in RULES else None}
+                           for rule, count in rows], indent=2, ensure_ascii=False)
+    if not rows:
+        return ""
+    count_width = max(len(str(count)) for _, count in rows)
+    rule_width = max(len(rule) for rule, _ in rows)
+    lines = []
+    for rule, count in rows:
+        mark = "[*]" if rule in fixable else "[ ]"
+        summary = RULES[rule].summary if rule in RULES else ""
+        lines.append(f"{count:>{count_width}}\t{rule:<{rule_width}}\t{mark} {summary}".rstrip())
+    return "\n".join(lines)
+
+
+def summary_line(report: Report, colour: bool = False) -> str:
     counts = report.counts
     parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning")]
     if counts["info"]:
@@ -75,8 +132,7 @@ def text(report: Report, colour: bool | None = None) -> str:
     line = f"{', '.join(parts)} in {_plural(len(report.features), 'feature')}{tail}"
     if colour:
         line = click.style(line, fg="red" if report.failed or report.unreadable else "green", bold=True)
-    lines.append(line)
-    return "\n".join(lines)
+    return line
 
 
 def as_json(report: Report) -> str:

@@ -32,8 +32,9 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
     env.pop("VIRTUAL_ENV", None)
 
-    def try_repo() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(PRE_COMMIT), "try-repo", str(hooks), "speckit-check", "--all-files"],
+    def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
+        which = ["--files", *files] if files else ["--all-files"]
+        return subprocess.run([str(PRE_COMMIT), "try-repo", str(hooks), "speckit-check", *which],
                               cwd=project, env=env, capture_output=True, text=True, timeout=600)
 
     passed = try_repo()
@@ -49,3 +50,10 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout
     assert "specs/002-cycle/tasks.md:15:1: error: task dependency cycle T005 -> T008 -> T005 [graph/cycle]" in failed.stdout
+
+    # A change to research.md alone (or data-model.md, quickstart.md, contracts/) checks its feature (#14).
+    (broken / "research.md").write_text("# Research\n")
+    git(project, "add", "-A")
+    research = try_repo("specs/002-cycle/research.md")
+    assert research.returncode == 1 and "Failed" in research.stdout, research.stdout + research.stderr
+    assert "specs/002-cycle/tasks.md:15:1: error: task dependency cycle" in research.stdout

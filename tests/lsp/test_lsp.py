@@ -258,24 +258,25 @@ async def test_code_actions_tick_and_ignore(client: LanguageClient, feature: Pat
     client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri(spec))))
 
 
-async def test_fix_actions_when_speckit_fix_exists(client: LanguageClient, feature: Path) -> None:
-    """check --fix's fixes as code actions (speckit.fix comes from another branch: wired at merge)."""
-    pytest.importorskip("speckit.fix")
-    from speckit.fix import fixes_for  # type: ignore[import-not-found,unused-ignore]
-
-    from speckit.check import check_feature
-    from speckit.config import Config
-    from speckit.parse import load_feature
-
-    model = load_feature(feature)
-    fixes = fixes_for(model, check_feature(model, Config()))
-    if not fixes:
-        pytest.skip("no mechanical fix applies to this feature")
-    fix = fixes[0]
-    path = Path(fix.path).resolve()
-    await open_document(client, path, path.read_text())
-    offered = await actions_at(client, path, fix.start_line - 1)
-    assert any(a.title == fix.title for a in offered)
+async def test_fix_actions_come_from_the_buffer(client: LanguageClient, feature: Path) -> None:
+    """check --fix's fixes as code actions (speckit.fix, #14), computed from the unsaved text: a task
+    pasted twice in the editor is offered for deletion at its line in the buffer; disk is untouched."""
+    tasks = feature / "tasks.md"
+    line = next(x for x in TASKS.splitlines(keepends=True) if x.startswith("- [ ] T004"))
+    pasted = "\n" + TASKS.replace(line, line + line)  # one line more than the file, and the copy
+    await open_document(client, tasks, pasted)
+    await wait_diagnostics(client, tasks, lambda d: "graph/duplicate-id" in rules(d))
+    copy = position(pasted, line).line + 1
+    offered = await actions_at(client, tasks, copy)
+    assert [a.title for a in offered if a.title.startswith("Delete")] == [
+        f"Delete the repeated task T004 (an exact copy of line {copy})"], [a.title for a in offered]
+    delete = next(a for a in offered if a.title.startswith("Delete"))
+    assert delete.edit is not None and delete.edit.changes is not None
+    (edit,) = delete.edit.changes[uri(tasks)]
+    assert (edit.range.start.line, edit.range.start.character, edit.range.end.line, edit.range.end.character,
+            edit.new_text) == (copy, 0, copy + 1, 0, "")
+    assert (feature / "tasks.md").read_text() == TASKS
+    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri(tasks))))
 
 
 async def test_document_and_workspace_symbols(client: LanguageClient, feature: Path) -> None:
