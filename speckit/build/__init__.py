@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from speckit.build.checklist import Item, derive, rel
+from speckit.build.render import PLACEHOLDER, code_span, delimiter, intact
 from speckit.build.steps import RunPlan, plan_run
 from speckit.errors import InputError
+from speckit.fsutil import write_atomic, write_new
 from speckit.model import Feature
+from speckit.report import printable
 
 DEFAULT_TARGETS = ("checklist", "sh")
 GROUPS = [
@@ -57,8 +60,6 @@ def refuse_unsafe_name(folder: Path, root: Path) -> None:
     holds a newline, a control character or bytes that are not UTF-8 is not built: its name goes
     into comments, job names and banners of scripts that run, and no escaping makes every reader
     (bash, make, GitHub's YAML, a terminal) see one harmless line. Raises InputError naming it."""
-    from speckit.report import printable
-
     resolved = folder.resolve()
     try:
         parts = resolved.relative_to(root).parts
@@ -168,8 +169,6 @@ def outputs(build: Build, targets: tuple[str, ...], state: dict[str, Any] | None
 
 
 def _node_views(build: Build) -> list[dict[str, Any]]:
-    from speckit.build.render import delimiter
-
     by_id = {n.id: n for n in build.run.nodes}
     views = []
     for n in build.run.nodes:
@@ -189,8 +188,6 @@ def _results(state: dict[str, Any] | None) -> dict[str, dict[str, str]]:
 
 
 def _checklist_view(build: Build, state: dict[str, Any] | None) -> dict[str, Any]:
-    from speckit.build.render import code_span
-
     results = _results(state)
     groups = []
     for title, kinds in GROUPS:
@@ -235,8 +232,6 @@ def _summary(build: Build, state: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _checklist_json(build: Build, header: str, state: dict[str, Any] | None) -> str:
-    from speckit.build.render import PLACEHOLDER
-
     results = _results(state)
     items = []
     for item in build.items:
@@ -277,9 +272,6 @@ def write(out: Path, files: dict[str, str], force: bool = False, backups: list[P
     """Write the outputs atomically; refuse (before writing any) when one was edited by hand or was
     not written by speckit, unless ``force`` (then a backup is kept under a name that did not
     exist, added to ``backups``). Returns the names written."""
-    from speckit.build.render import intact
-    from speckit.fsutil import write_atomic, write_new
-
     guarded: list[str] = []
     for name, text in files.items():
         path = out / name

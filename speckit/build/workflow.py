@@ -18,8 +18,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from speckit import __version__
 from speckit.build.checklist import rel
-from speckit.build.render import comment, oneline, shquote, yaml_string, yamlq
+from speckit.build.render import PLACEHOLDER, comment, oneline, seal, shquote, yaml_string, yamlq
 from speckit.build.toolchain import Tool, detect
 from speckit.errors import InputError
 
@@ -49,8 +50,6 @@ def literal(text: str) -> Expr:
 
 
 def default_install() -> str:
-    from speckit import __version__
-
     return f"speckit-compiler=={__version__}"
 
 
@@ -120,8 +119,6 @@ def _text(value: str) -> str:
 
 
 def render(build: Build, header: str, nodes: list[dict[str, Any]], install: str | None) -> str:
-    from speckit.build.render import PLACEHOLDER, seal
-
     install = install or default_install()
     if not install.strip() or "\n" in install:
         raise InputError("--install: give one pip requirement, such as speckit-compiler==0.1.0")

@@ -7,9 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from speckit import build
+from speckit import build as b
+from speckit.build.steps import CycleError
+from speckit.build.verify import load_state, refuse_unknown_gates, stored_results, summarize, verify
 from speckit.commands import complete_features, config_option, load_config
-from speckit.discover import read
+from speckit.config import repo_root
+from speckit.discover import read, resolve
 from speckit.errors import InputError
+from speckit.report import printable
 
 if TYPE_CHECKING:
     from speckit.build import Build
@@ -19,11 +25,6 @@ TARGET_CHOICES = ["checklist", "sh", "make", "github-actions", "all"]
 
 def prepare(feature_arg: str, out: Path | None, root: Path | None, config_path: Path | None) -> Build:
     """FEATURE -> the build, or exit 1 naming the cycle when the step order is undefined."""
-    from speckit import build
-    from speckit.build.steps import CycleError
-    from speckit.config import repo_root
-    from speckit.discover import resolve
-
     config = load_config(config_path)
     target = resolve(feature_arg, config, whole_feature=True)
     feature = read(target)
@@ -83,9 +84,6 @@ def build_command(feature: str, out: Path | None, targets: tuple[str, ...], chec
 
     --target make writes the run.sh its recipes call too. workflow.yml runs from a clean checkout:
     its first job installs speckit and generates run.sh (docs/build.md)."""
-    from speckit import build as b
-    from speckit.build.verify import load_state
-
     result = prepare(feature, out, root, config_path)
     chosen = tuple(b.TARGETS) if "all" in targets else (targets or b.DEFAULT_TARGETS)
     rejected: list[str] = []
@@ -127,8 +125,6 @@ def build_command(feature: str, out: Path | None, targets: tuple[str, ...], chec
 def checklist_command(feature: str, out: Path | None, verify: bool, approve: tuple[str, ...], fmt: str,
                       timeout: float, force: bool, root: Path | None, config_path: Path | None) -> None:
     """Show FEATURE's checklist items, or verify them (--verify): exit 1 when a check fails."""
-    from speckit.build.verify import load_state
-
     result = prepare(feature, out, root, config_path)
     if approve and not verify:
         raise InputError("--approve records an approval during --verify; add --verify")
@@ -149,8 +145,6 @@ def _verify(result: Build, approve: tuple[str, ...], timeout: float, force: bool
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from speckit.build.verify import refuse_unknown_gates, verify
-
     refuse_unknown_gates(result, approve)  # before the progress bar: the error is the only output
     who = os.environ.get("SPECKIT_APPROVER") or getpass.getuser()
     rejected: list[str] = []
@@ -164,14 +158,10 @@ def _verify(result: Build, approve: tuple[str, ...], timeout: float, force: bool
 
 
 def printable_line(text: str) -> str:
-    from speckit.report import printable
-
     return printable(text, line=True)
 
 
 def _notes(rejected: list[str]) -> None:
-    from speckit.report import printable
-
     for note in rejected:
         click.echo(printable(f"speckit: note: {note}"), err=True)
 
@@ -184,8 +174,6 @@ def _report(result: Build, state: dict[str, Any] | None, fmt: str) -> None:
 
     results: dict[str, dict[str, str]] = (state or {}).get("results") or {}
     if fmt == "json":
-        from speckit.build.verify import stored_results, summarize
-
         summary = summarize(result.feature, result.items, result.run, stored_results(state))
         click.echo(json.dumps({
             "feature": result.feature.feature.id, "verified": (state or {}).get("verified"),
@@ -198,8 +186,6 @@ def _report(result: Build, state: dict[str, Any] | None, fmt: str) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
-
-    from speckit.report import printable
 
     table = Table(title=f"{result.feature.feature.id}: {len(result.items)} items", expand=False)
     for column in ("id", "kind", "check", "result", "detail"):

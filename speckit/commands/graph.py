@@ -10,15 +10,18 @@ from pathlib import Path
 import click
 
 from speckit.commands import complete_features, config_option, load_config
-from speckit.discover import read
+from speckit.config import repo_root
+from speckit.discover import read, resolve
 from speckit.errors import InputError
+from speckit.fsutil import write_atomic
+from speckit.graph import CLOSED_STATES, TaskGraph, build_graph, shorten
 from speckit.model import Feature
+from speckit.parse import build_feature, decode_text, feature_ref
+from speckit.report import graph as render
 from speckit.report import printable
 
 
 def _load(feature: str, config_path: Path | None) -> tuple[Feature, Path]:
-    from speckit.discover import resolve
-
     config = load_config(config_path)
     target = resolve(feature, config, whole_feature=True)
     model = read(target)
@@ -28,8 +31,6 @@ def _load(feature: str, config_path: Path | None) -> tuple[Feature, Path]:
 
 
 def _left_out(graph: object) -> list[str]:
-    from speckit.graph import TaskGraph
-
     assert isinstance(graph, TaskGraph)
     return [k for members in graph.cycle_members() for k in members]
 
@@ -43,9 +44,6 @@ def _left_out(graph: object) -> list[str]:
 def graph_command(feature: str, fmt: str, why: str | None, config_path: Path | None) -> None:
     """Print FEATURE's task graph: explicit dependencies and the implied phase and story order,
     with cycles, waves and the critical path (json), or why one task's edges exist (--why)."""
-    from speckit.graph import build_graph
-    from speckit.report import graph as render
-
     model, _ = _load(feature, config_path)
     graph = build_graph(model)
     if why is not None:
@@ -82,13 +80,9 @@ def graph_command(feature: str, fmt: str, why: str | None, config_path: Path | N
 
 
 def _text(graph: object) -> str:
-    from speckit.graph import TaskGraph
-
     assert isinstance(graph, TaskGraph)
     out = [f"{len(graph.nodes)} tasks, {len(graph.explicit)} explicit dependencies, {len(graph.phases)} phases"]
     for cycle in graph.cycles():
-        from speckit.graph import shorten
-
         out.append(f"cycle: {shorten(cycle)}")
     out.append("waves:")
     out.extend(f"  {n}. {', '.join(wave)}" for n, wave in enumerate(graph.waves(), 1))
@@ -103,8 +97,6 @@ def _text(graph: object) -> str:
 def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
     """List FEATURE's open tasks whose dependencies are all done (they may run in parallel), then
     the next waves that follow once those are done."""
-    from speckit.graph import build_graph
-
     model, path = _load(feature, config_path)
     graph = build_graph(model)
     if fmt == "json":
@@ -113,8 +105,6 @@ def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
     waves = graph.ready()
     left = _left_out(graph)
     if not waves:
-        from speckit.graph import CLOSED_STATES
-
         open_tasks = sum(1 for t in graph.tasks if t.state not in CLOSED_STATES)
         if not open_tasks:
             click.echo("nothing left to do: every task is done")
@@ -143,8 +133,6 @@ def next_data(feature_id: str, graph: object) -> dict[str, object]:
     """What 'speckit next --format json' prints (and the MCP server's ``next`` tool returns). Only
     the wave that can start now is listed: a 100,000-task chain would otherwise print every later
     wave. 'speckit graph --format json' has them all."""
-    from speckit.graph import TaskGraph
-
     assert isinstance(graph, TaskGraph)
     waves = graph.ready()
     return {
@@ -157,8 +145,6 @@ def next_data(feature_id: str, graph: object) -> dict[str, object]:
 
 
 def _entry(graph: object, key: str) -> dict[str, object]:
-    from speckit.graph import TaskGraph
-
     assert isinstance(graph, TaskGraph)
     task = graph.tasks[graph.index[key]]
     return {"id": key, "title": task.title, "phase": task.phase, "line": task.line, "parallel": task.parallel}
@@ -184,8 +170,6 @@ def _lines(data: bytes) -> list[tuple[bytes, bytes]]:
 def _target(path: Path) -> Path:
     """The file to rewrite: ``path``, or the file a symbolic link points to when that file is inside
     the repository (replacing the link with a copy would leave the real file unticked)."""
-    from speckit.config import repo_root
-
     if not path.is_symlink():
         return path
     real = path.resolve()
@@ -220,8 +204,6 @@ def tick(path: Path, tasks: Sequence[str]) -> tuple[list[str], list[str]]:
     changed while it was being edited."""
     import hashlib
 
-    from speckit.fsutil import write_atomic
-
     target = _target(path)
     data = target.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -229,7 +211,6 @@ def tick(path: Path, tasks: Sequence[str]) -> tuple[list[str], list[str]]:
     # The model was parsed from the file as it was a moment ago: if a teammate's save landed since,
     # its line numbers belong to other bytes. So the task lines come from parsing exactly the bytes
     # read here, and the file must still hold those bytes just before it is replaced.
-    from speckit.parse import build_feature, decode_text, feature_ref
 
     before = hashlib.sha256(data).digest()
     model = build_feature(feature_ref(path.parent), [(path, "tasks")], texts={path: decode_text(data, str(path))})

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from speckit.build import no_steps_message
 from speckit.commands import complete_features, config_option
 from speckit.commands.build import out_option, prepare, root_option
 from speckit.config import repo_root
@@ -52,7 +53,6 @@ def run_command(feature: str, list_only: bool, dry_run: bool, start: str | None,
             click.echo(f"{printable(node.id, line=True)}\t{node.kind}\t{printable(node.title, line=True)}"
                        f"{' [approval]' if node.approval else ''}")
         return
-    from speckit.build import no_steps_message
 
     nothing = no_steps_message(build)
     if nothing and not any(node.approval for node in build.run.nodes):

@@ -9,8 +9,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from speckit import scaffold
 from speckit.commands import complete_features, config_option, load_config
+from speckit.discover import read, resolve
 from speckit.errors import InputError
+from speckit.fsutil import write_atomic, write_new
+from speckit.scaffold import configedit, init, templates
 
 if TYPE_CHECKING:
     from speckit.scaffold import Draft
@@ -20,8 +24,6 @@ dry_run_option = click.option("--dry-run", is_flag=True, help="Print the file in
 
 
 def _emit(draft: Draft, force: bool, dry_run: bool) -> None:
-    from speckit.fsutil import write_new
-
     where = _show(draft.path)
     if dry_run:
         click.echo(f"would write {where} (from {_show(draft.template)})", err=True)
@@ -53,7 +55,6 @@ def _show(path: Path) -> str:
 
 
 def _feature(feature: str, config_path: Path | None):  # type: ignore[no-untyped-def]
-    from speckit.discover import read, resolve
 
     config = load_config(config_path)
     return config, read(resolve(feature, config, whole_feature=True))
@@ -70,8 +71,6 @@ def _feature(feature: str, config_path: Path | None):  # type: ignore[no-untyped
 def specify_command(description: str, name: str | None, number: int | None, timestamp: bool, force: bool,
                     dry_run: bool, config_path: Path | None) -> None:
     """Create specs/<NNN>-<slug>/spec.md for a new feature described by DESCRIPTION."""
-    from speckit import scaffold
-
     config = load_config(config_path)
     _emit(scaffold.specify(description, config, name=name, number=number, timestamp=timestamp), force, dry_run)
 
@@ -83,8 +82,6 @@ def specify_command(description: str, name: str | None, number: int | None, time
 @config_option
 def plan_command(feature: str, force: bool, dry_run: bool, config_path: Path | None) -> None:
     """Write FEATURE's plan.md from its spec: summary, technical context, phases by priority, gates."""
-    from speckit import scaffold
-
     config, model = _feature(feature, config_path)
     _emit(scaffold.plan(model, config), force, dry_run)
 
@@ -96,8 +93,6 @@ def plan_command(feature: str, force: bool, dry_run: bool, config_path: Path | N
 @config_option
 def tasks_command(feature: str, force: bool, dry_run: bool, config_path: Path | None) -> None:
     """Derive FEATURE's tasks.md from its spec and plan: Setup, Foundational, one phase per story, Polish."""
-    from speckit import scaffold
-
     config, model = _feature(feature, config_path)
     _emit(scaffold.tasks(model, config), force, dry_run)
 
@@ -109,9 +104,6 @@ def tasks_command(feature: str, force: bool, dry_run: bool, config_path: Path | 
 def init_command(directory: Path, force: bool, dry_run: bool) -> None:
     """Set up speckit in DIRECTORY (default: here): speckit.yaml with comments, the specs root, and
     .gitignore entries for speckit's working folders. Reuses Spec Kit's specs root and templates."""
-    from speckit.fsutil import write_new
-    from speckit.scaffold import init
-
     setup = init.prepare(directory)
     for note in setup.notes:
         click.echo(note, err=True)
@@ -150,8 +142,6 @@ def templates_list(fmt: str, config_path: Path | None) -> None:
     the project's templates/, Spec Kit's .specify/templates/, or speckit's built-in one."""
     import json
 
-    from speckit.scaffold import templates
-
     config = load_config(config_path)
     found = templates.all_templates(config.root)
     if fmt == "json":
@@ -174,8 +164,6 @@ def config_command() -> None:
 @config_option
 def config_get(key: str, config_path: Path | None) -> None:
     """Print the value of KEY (e.g. specs_root, invest.max_tasks, rules.graph/cycle)."""
-    from speckit.scaffold import configedit
-
     click.echo(configedit.dump(configedit.get(load_config(config_path), key)))
 
 
@@ -185,9 +173,6 @@ def config_get(key: str, config_path: Path | None) -> None:
 @config_option
 def config_set(key: str, value: str, config_path: Path | None) -> None:
     """Set KEY to VALUE (read as YAML: 20, off, "[a, b]") in speckit.yaml, in place."""
-    from speckit.fsutil import write_atomic
-    from speckit.scaffold import configedit
-
     config = load_config(config_path)
     if config.source is None:
         raise InputError("no speckit.yaml here or above (run 'speckit init' first)")

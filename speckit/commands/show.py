@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from speckit.commands import complete_features, config_option, load_config
-from speckit.discover import read
+from speckit.discover import read, resolve
+from speckit.report.summary import summary
+from speckit.serialisation import dump_json, json_schema
 
 
 @click.command("show")
@@ -18,23 +20,15 @@ from speckit.discover import read
 def show_command(feature: str, fmt: str, config_path: Path | None) -> None:
     """Compile FEATURE (a folder, a document, or a number or slug under the specs root) and print
     its model: a readable summary, or the whole model as JSON."""
-    from speckit.discover import resolve
-
     config = load_config(config_path)
     model = read(resolve(feature, config))
     if fmt == "json":
-        from speckit.serialisation import dump_json
-
         click.echo(dump_json(model, indent=2))
     else:
-        from speckit.report.summary import summary
-
         click.echo(summary(model))
 
 
 @click.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of 'speckit show --format json' (versioned)."""
-    from speckit.serialisation import json_schema
-
     click.echo(json.dumps(json_schema(), indent=2))
