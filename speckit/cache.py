@@ -280,11 +280,12 @@ def check_target_cached(cache: Cache, target: Target, config: Config,
                         repo_root: Path | None = None) -> tuple[Feature, list[Diagnostic]]:
     """``speckit.check.check_target`` through the cache.
 
-    A hit skips parsing, so the Feature it returns holds only the feature's reference and its
-    document paths (what the cross-feature rules read); the diagnostics are whole.
+    A hit skips parsing, so the Feature it returns holds only the feature's reference, its
+    document paths and their inline suppressions (what the cross-feature rules read); the
+    diagnostics are whole.
     """
     from speckit.check import check_target, repo_root_for
-    from speckit.model import Diagnostic, Feature, FeatureRef
+    from speckit.model import Diagnostic, Feature, FeatureRef, Source
 
     files = target_files(target)
     data = read_files(files) if files else None
@@ -297,7 +298,9 @@ def check_target_cached(cache: Cache, target: Target, config: Config,
         try:
             ref = FeatureRef(**value["ref"])
             found = [Diagnostic(**d) for d in value["diagnostics"]]
-            return Feature(feature=ref, documents=value["documents"]), found
+            sources = {path: Source(path=path, suppressions={int(line): names for line, names in marks.items()})
+                       for path, marks in value.get("suppressions", {}).items()}
+            return Feature(feature=ref, documents=value["documents"], sources=sources), found
         except (KeyError, TypeError, ValueError):
             pass  # an entry of an unexpected shape is a miss
     with recording() as probes:
@@ -307,5 +310,6 @@ def check_target_cached(cache: Cache, target: Target, config: Config,
         "ref": {"id": feature.feature.id, "path": feature.feature.path, "number": feature.feature.number},
         "documents": list(feature.documents),
         "diagnostics": [{name: getattr(d, name) for name in fields} for d in found],
+        "suppressions": {path: source.suppressions for path, source in feature.sources.items() if source.suppressions},
     }, probes)
     return feature, found

@@ -1,31 +1,34 @@
-"""Task-graph rules: cycles, unknown and self dependencies, duplicate ids, [P] conflicts, inversions."""
+"""graph/*: cycles, unknown and self dependencies, duplicate ids, [P] conflicts, inversions."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from speckit.check.rules import finding as _d
+from speckit.check.context import Context
+from speckit.check.rules import emit
 from speckit.graph import CLOSED_STATES, TaskGraph, shorten
 from speckit.model import Diagnostic
 
 
-def check(graph: TaskGraph) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    if not ctx.feature.tasks:
+        return
+    graph = ctx.graph
     path = graph.path
     for problem in graph.duplicates:
-        yield _d("graph/duplicate-id", f"task id {problem.task} is already used on line {problem.other}",
-                 path, problem.line, "renumber one of the tasks; dependencies on the id mean the first one")
+        yield emit("graph/duplicate-id", f"task id {problem.task} is already used on line {problem.other}",
+                   path, problem.line)
     for problem in graph.self_dependencies:
-        yield _d("graph/self-dependency", f"task {problem.task} depends on itself", path, problem.line)
+        yield emit("graph/self-dependency", f"task {problem.task} depends on itself", path, problem.line)
     for problem in graph.unknown:
-        yield _d("graph/unknown-ref", f"task {problem.task} depends on {problem.other}, which is not a task of this tasks.md",
-                 path, problem.line)
+        yield emit("graph/unknown-ref",
+                   f"task {problem.task} depends on {problem.other}, which is not a task of this tasks.md",
+                   path, problem.line)
     for cycle, members in zip(graph.cycles(), graph.cycle_members()):
         first = graph.tasks[graph.index[cycle[0]]]
         extra = len(members) - len(cycle)
         more = f" (and {extra} more tasks in the same tangle: {', '.join(m for m in members if m not in cycle)[:200]})" if extra else ""
-        yield _d("graph/cycle", f"task dependency cycle {shorten(cycle)}{more}", path, first.line,
-                 "remove one of these dependencies, or split a task; waves, the critical path and "
-                 "'speckit next' leave these tasks out")
+        yield emit("graph/cycle", f"task dependency cycle {shorten(cycle)}{more}", path, first.line)
     yield from _parallel(graph)
     yield from _inversions(graph)
 
@@ -46,15 +49,14 @@ def _parallel(graph: TaskGraph) -> Iterator[Diagnostic]:
                 continue  # "per data-model.md", "see quickstart.md": read for context, not edited
             other = owner.setdefault((phase, file), key)
             if other != key:
-                yield _d("graph/parallel-conflict",
-                         f"[P] tasks {other} and {key} of one phase both name {file}", graph.path, task.line,
-                         "drop [P] from one of them, or move the work to different files")
+                yield emit("graph/parallel-conflict",
+                           f"[P] tasks {other} and {key} of one phase both name {file}", graph.path, task.line)
         for dep in task.depends_on:
             j = graph.index.get(dep)
             if j is not None and j != i and phase is not None and graph.phase_of[j] == phase:
-                yield _d("graph/parallel-conflict",
-                         f"[P] task {key} depends on {graph.nodes[j]} of its own phase, so it cannot run beside it",
-                         graph.path, task.line, "drop [P], or move the dependency to an earlier phase")
+                yield emit("graph/parallel-conflict",
+                           f"[P] task {key} depends on {graph.nodes[j]} of its own phase, so it cannot run beside it",
+                           graph.path, task.line, hint="drop [P], or move the dependency to an earlier phase")
 
 
 def _inversions(graph: TaskGraph) -> Iterator[Diagnostic]:
@@ -62,10 +64,11 @@ def _inversions(graph: TaskGraph) -> Iterator[Diagnostic]:
         waiting, first = graph.tasks[after], graph.tasks[before]
         name, other = graph.nodes[after], graph.nodes[before]
         if waiting.state == "done" and first.state not in CLOSED_STATES:
-            yield _d("graph/status-inversion", f"task {name} is done but depends on {other}, which is still {first.state}",
-                     graph.path, waiting.line)
+            yield emit("graph/status-inversion",
+                       f"task {name} is done but depends on {other}, which is still {first.state}",
+                       graph.path, waiting.line)
         p_before, p_after = graph.phase_of[before], graph.phase_of[after]
         if p_before is not None and p_after is not None and p_before > p_after:
-            yield _d("graph/phase-inversion",
-                     f"task {name} ({graph.phase_label(name)}) depends on {other} of a later "
-                     f"phase ({graph.phase_label(other)})", graph.path, waiting.line)
+            yield emit("graph/phase-inversion",
+                       f"task {name} ({graph.phase_label(name)}) depends on {other} of a later "
+                       f"phase ({graph.phase_label(other)})", graph.path, waiting.line)
