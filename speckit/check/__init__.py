@@ -63,7 +63,8 @@ def validate_config(config: Config) -> None:
         try:
             re.compile(pattern)
         except re.error as error:
-            raise InputError(f"{_where(config, pattern)}: bad regex in leftover_patterns: {pattern!r} ({error})") from None
+            where = _where(config, pattern)
+            raise InputError(f"{where}: bad regex in leftover_patterns: {pattern!r} ({error})") from None
 
 
 def _where(config: Config, needle: str) -> str:

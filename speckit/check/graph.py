@@ -27,7 +27,8 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     for cycle, members in zip(graph.cycles(), graph.cycle_members()):
         first = graph.tasks[graph.index[cycle[0]]]
         extra = len(members) - len(cycle)
-        more = f" (and {extra} more tasks in the same tangle: {', '.join(m for m in members if m not in cycle)[:200]})" if extra else ""
+        others = ", ".join(m for m in members if m not in cycle)[:200]
+        more = f" (and {extra} more tasks in the same tangle: {others})" if extra else ""
         yield emit("graph/cycle", f"task dependency cycle {shorten(cycle)}{more}", path, first.line)
     yield from _parallel(graph)
     yield from _inversions(graph)

@@ -133,7 +133,8 @@ def scorecard(story: Story, feature: Feature, config: Config) -> dict[str, list[
     if feature.spec:
         open_markers = [m for m in feature.spec.markers if m.kind == "clarification" and m.story == story.id]
         for marker in open_markers:
-            card["E"].append(f"open NEEDS CLARIFICATION on line {marker.line}" + (f": {marker.text}" if marker.text else ""))
+            question = f": {marker.text}" if marker.text else ""
+            card["E"].append(f"open NEEDS CLARIFICATION on line {marker.line}{question}")
 
     # S: within the configured limits.
     if len(tasks) > config.invest.max_tasks:

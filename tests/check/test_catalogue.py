@@ -145,6 +145,8 @@ def test_unreadable_and_bug_ids_are_no_config_keys(tmp_path: Path) -> None:
     done = run("check", "--format", "json", cwd=tmp_path)
     assert done.exit_code == 2 and "unknown rule 'internal/bug'" in done.stderr
     assert "internal/bug" in RULES and not RULES["internal/bug"].configurable
+    explained = run("check", "--explain", "internal/bug")
+    assert explained.exit_code == 0 and "cannot be turned off" in explained.stdout
 
 
 def _feature(tmp_path: Path) -> Path:
