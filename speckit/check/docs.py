@@ -89,7 +89,7 @@ line a finding points at (or on that line). Words after the rule ids are the jus
 
 def _default(rule: Rule, long: bool) -> str:
     if not rule.configurable:
-        return f"{rule.severity}, always (cannot be turned off)" if long else f"{rule.severity} (always)"
+        return f"always {rule.severity} (cannot be turned off)" if long else f"always ({rule.severity})"
     if rule.enabled:
         return rule.severity
     return f"off by default ({rule.severity} when turned on)" if long else f"off ({rule.severity})"

@@ -52,6 +52,8 @@ def check_command(paths: tuple[str, ...], fmt: str, strict: bool, explain: str |
     if list_rules:
         for rule in RULES.values():
             state = rule.severity if rule.enabled else f"off ({rule.severity} when on)"
+            if not rule.configurable:
+                state = f"always ({rule.severity})"  # input/unreadable, internal/bug: no config turns them off
             click.echo(f"{rule.id:32} {state:24} {rule.summary}")
         return 0
     from speckit.check import BUG, UNREADABLE, check_features
