@@ -25,7 +25,7 @@ from speckit.config import Config, repo_root
 from speckit.discover import Target, documents
 from speckit.errors import InputError
 from speckit.fsutil import inside, write_atomic
-from speckit.model import Diagnostic, Feature, FeatureRef
+from speckit.model import Diagnostic, Feature, FeatureRef, Source
 from speckit.parse import read_bytes
 from speckit.store import Cache
 
@@ -97,8 +97,9 @@ def check_target_cached(cache: Cache, target: Target, config: Config,
                         repo_root: Path | None = None) -> tuple[Feature, list[Diagnostic]]:
     """``speckit.check.check_target`` through the cache.
 
-    A hit skips parsing, so the Feature it returns holds only the feature's reference and its
-    document paths (what the cross-feature rules read); the diagnostics are whole.
+    A hit skips parsing, so the Feature it returns holds only the feature's reference, its
+    document paths and their inline suppressions (what the cross-feature rules read); the
+    diagnostics are whole.
     """
     files = documents(target)
     data = read_files(files) if files else None
@@ -111,7 +112,9 @@ def check_target_cached(cache: Cache, target: Target, config: Config,
         try:
             ref = FeatureRef(**value["ref"])
             found = [Diagnostic(**d) for d in value["diagnostics"]]
-            return Feature(feature=ref, documents=value["documents"]), found
+            sources = {path: Source(path=path, suppressions={int(line): names for line, names in marks.items()})
+                       for path, marks in value.get("suppressions", {}).items()}
+            return Feature(feature=ref, documents=value["documents"], sources=sources), found
         except (KeyError, TypeError, ValueError):
             pass  # an entry of an unexpected shape is a miss
     with probes.recording() as facts:
@@ -121,5 +124,6 @@ def check_target_cached(cache: Cache, target: Target, config: Config,
         "ref": {"id": feature.feature.id, "path": feature.feature.path, "number": feature.feature.number},
         "documents": list(feature.documents),
         "diagnostics": [{name: getattr(d, name) for name in fields} for d in found],
+        "suppressions": {path: source.suppressions for path, source in feature.sources.items() if source.suppressions},
     }, facts)
     return feature, found

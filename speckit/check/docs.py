@@ -1,13 +1,24 @@
-"""docs/rules.md, generated from RULES so the page cannot drift (tests/check/test_docs.py)."""
+"""The generated pages: docs/rules.md, and the list of codes in docs/import.md, from the catalogue
+(speckit/model/rules.py), so they cannot drift (tests/check/test_docs.py).
+
+Regenerate them all: ``python -m speckit.check.docs`` (from a source checkout).
+"""
 
 from __future__ import annotations
 
-from speckit.check.rules import RULES
+import sys
+from pathlib import Path
+
+from speckit.model.rules import IMPORT_RULES, RULES, Rule
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+IMPORT_START = "<!-- generated: the import codes, from speckit/model/rules.py (python -m speckit.check.docs) -->"
+IMPORT_END = "<!-- end of generated import codes -->"
 
 INTRO = """# Rules of `speckit check`
 
-<!-- Generated from speckit/check/rules.py by speckit.check.docs.rules_markdown().
-     Regenerate: SPECKIT_REGEN=1 .venv/bin/python -m pytest tests/check/test_docs.py -->
+<!-- Generated from speckit/model/rules.py by speckit.check.docs.rules_markdown().
+     Regenerate: .venv/bin/python -m speckit.check.docs -->
 
 `speckit check [PATH ...]` reads every feature (or the features, folders or files named) and reports
 each finding as `path:line:col: severity: message [rule]`. Rule ids are stable: use them in the
@@ -80,13 +91,60 @@ line a finding points at (or on that line). Words after the rule ids are the jus
 """
 
 
+def _default(rule: Rule, long: bool) -> str:
+    if not rule.configurable:
+        return f"always {rule.severity} (cannot be turned off)" if long else f"always ({rule.severity})"
+    if rule.enabled:
+        return rule.severity
+    return f"off by default ({rule.severity} when turned on)" if long else f"off ({rule.severity})"
+
+
 def rules_markdown() -> str:
     out = [INTRO.rstrip("\n")]
     for rule in RULES.values():
-        default = rule.severity if rule.enabled else f"off ({rule.severity})"
-        out.append(f"| [`{rule.id}`](#{rule.id.replace('/', '')}) | {default} | {rule.summary} |")
+        out.append(f"| [`{rule.id}`](#{rule.id.replace('/', '')}) | {_default(rule, False)} | {rule.summary} |")
     for rule in RULES.values():
-        default = rule.severity if rule.enabled else f"off by default ({rule.severity} when turned on)"
-        out += ["", f"### {rule.id}", "", f"*Default: {default}.* {rule.summary}", "", rule.explain, "",
+        out += ["", f"### {rule.id}", "", f"*Default: {_default(rule, True)}.* {rule.summary}", "", rule.explain, "",
                 "Example:", "", "```markdown", rule.example, "```", "", f"**Fix**: {rule.fix}"]
     return "\n".join(out) + "\n"
+
+
+def import_codes_markdown() -> str:
+    """The table of ``speckit import``'s codes and a short entry per code, for docs/import.md."""
+    out = [IMPORT_START, "", "| Rule | Severity | What happened |", "|---|---|---|"]
+    for rule in IMPORT_RULES.values():
+        out.append(f"| `{rule.id}` | {rule.severity} | {rule.summary} |")
+        if rule.warning_when:
+            out.append(f"| `{rule.id}` | warning | {rule.warning_when} |")
+    for rule in IMPORT_RULES.values():
+        out += ["", f"**`{rule.id}`**: {rule.explain} Fix: {rule.fix} Example:", "", "```text", rule.example, "```"]
+    return "\n".join([*out, "", IMPORT_END])
+
+
+def import_page(current: str) -> str:
+    """docs/import.md with its generated block replaced by the catalogue's."""
+    start, end = current.find(IMPORT_START), current.find(IMPORT_END)
+    if start < 0 or end < start:
+        raise ValueError(f"docs/import.md has no generated block ({IMPORT_START!r} ... {IMPORT_END!r})")
+    return current[:start] + import_codes_markdown() + current[end + len(IMPORT_END):]
+
+
+def pages() -> dict[Path, str]:
+    """Every generated page -> what it must hold."""
+    imports = DOCS / "import.md"
+    return {DOCS / "rules.md": rules_markdown(), imports: import_page(imports.read_text(encoding="utf-8"))}
+
+
+def main() -> int:
+    if not DOCS.is_dir():
+        print(f"speckit: error: {DOCS}: no docs folder here (regenerate from a source checkout)", file=sys.stderr)
+        return 2
+    for path, text in pages().items():
+        if path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,4 +1,4 @@
-"""INVEST, one rule per letter, on every user story.
+"""invest/*: INVEST, one rule per letter, on every user story.
 
 Wording is read only in English: a quarter of the real stories surveyed are in Japanese or Chinese,
 and a word list cannot judge them. Other languages are judged on structure alone (a why-this-priority
@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from speckit.check.rules import INVEST_RULES, RULES
+from speckit.check.context import Context
+from speckit.check.rules import INVEST_RULES, emit
 from speckit.config import Config
 from speckit.model import Diagnostic, Feature, Story, Task
 
@@ -132,7 +133,8 @@ def scorecard(story: Story, feature: Feature, config: Config) -> dict[str, list[
     if feature.spec:
         open_markers = [m for m in feature.spec.markers if m.kind == "clarification" and m.story == story.id]
         for marker in open_markers:
-            card["E"].append(f"open NEEDS CLARIFICATION on line {marker.line}" + (f": {marker.text}" if marker.text else ""))
+            question = f": {marker.text}" if marker.text else ""
+            card["E"].append(f"open NEEDS CLARIFICATION on line {marker.line}{question}")
 
     # S: within the configured limits.
     if len(tasks) > config.invest.max_tasks:
@@ -154,19 +156,15 @@ def scorecard(story: Story, feature: Feature, config: Config) -> dict[str, list[
     return card
 
 
-def check(feature: Feature, config: Config) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    feature = ctx.feature
     if feature.spec is None:
         return
     for story in feature.spec.stories:
-        for letter, reasons in scorecard(story, feature, config).items():
+        for letter, reasons in scorecard(story, feature, ctx.config).items():
             if reasons:
-                rule = INVEST_RULES[letter]
-                hint = RULES[rule].fix
-                if letter == "I":
-                    hint = ("add an '**Independent Test**:' paragraph" if reasons == ["no independent test"] else
-                            "move the shared work to the Foundational phase or merge the stories; if the order "
-                            "is intended, say why in '<!-- speckit-ignore invest/independent -- why -->'")
-                yield Diagnostic(rule=rule, severity=RULES[rule].severity,
-                                 message=f"story {story.id} ({story.title}): {'; '.join(reasons)}",
-                                 path=feature.spec.path, line=story.line, end_line=story.end_line or story.line,
-                                 hint=hint)
+                # A story whose only I-failure is a missing test needs the test, not the usual advice.
+                only_test = letter == "I" and reasons == ["no independent test"]
+                hint = "add an '**Independent Test**:' paragraph" if only_test else None
+                yield emit(INVEST_RULES[letter], f"story {story.id} ({story.title}): {'; '.join(reasons)}",
+                           feature.spec.path, story.line, end_line=story.end_line or story.line, hint=hint)

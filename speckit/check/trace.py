@@ -1,18 +1,19 @@
-"""Traceability (spec <-> tasks) and evidence (plan and tasks <-> files on disk)."""
+"""trace/*: traceability between spec.md and tasks.md (and parse/unread-definition, which is where a
+trace finds a definition the parser could not read)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
+from speckit.check.context import Context
 from speckit.check.invest import story_tasks
-from speckit.check.rules import finding as _d
+from speckit.check.rules import emit
 from speckit.model import Diagnostic, Feature
-from speckit.probes import any_match, exists
 
 
-def check(feature: Feature) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    feature = ctx.feature
     spec = feature.spec
     tasks_path = feature.task_list.path if feature.task_list else None
     if spec is None:
@@ -29,8 +30,8 @@ def check(feature: Feature) -> Iterator[Diagnostic]:
             if DEFERRED.search(f"{story.title} {story.priority or ''} {story.priority_note or ''}"):
                 continue  # a story its own heading defers or withdraws needs no tasks yet
             if not story_tasks(story, feature):
-                yield _d("trace/story-without-tasks", f"story {story.id} ({story.title}) has no tasks",
-                         spec.path, story.line, f"label its tasks [{story.id}] or give it a phase in tasks.md")
+                yield emit("trace/story-without-tasks", f"story {story.id} ({story.title}) has no tasks",
+                           spec.path, story.line, hint=f"label its tasks [{story.id}] or give it a phase in tasks.md")
     unread: set[str] = set()
     for task in feature.tasks:
         name = task.id or f"on line {task.line}"
@@ -43,22 +44,24 @@ def check(feature: Feature) -> Iterator[Diagnostic]:
                 line = spec.unread_definitions.get(ref)
                 if line is not None and ref not in unread:
                     unread.add(ref)
-                    yield _d("parse/unread-definition",
-                             f"{ref} is written here in a form speckit does not read as a definition", spec.path, line)
+                    yield emit("parse/unread-definition",
+                               f"{ref} is written here in a form speckit does not read as a definition",
+                               spec.path, line)
                 continue
-            yield _d("trace/unknown-ref", f"task {name} references {ref}, which spec.md does not mention",
-                     tasks_path or spec.path, task.line)
+            yield emit("trace/unknown-ref", f"task {name} references {ref}, which spec.md does not mention",
+                       tasks_path or spec.path, task.line)
         if stories:
             for label in task.stories:
                 if label not in stories:
-                    yield _d("trace/unknown-story", f"task {name} is labelled {label}, a story spec.md does not have",
-                             tasks_path or spec.path, task.line)
+                    yield emit("trace/unknown-story", f"task {name} is labelled {label}, a story spec.md does not have",
+                               tasks_path or spec.path, task.line)
     if stories and feature.task_list:
         for phase in feature.task_list.phases:
             for label in phase.stories:
                 if label not in stories:
-                    yield _d("trace/unknown-story", f"phase '{phase.title}' is for {label}, a story spec.md does not have",
-                             feature.task_list.path, phase.line)
+                    yield emit("trace/unknown-story",
+                               f"phase '{phase.title}' is for {label}, a story spec.md does not have",
+                               feature.task_list.path, phase.line)
 
 
 COVERAGE_SHARE = 0.5
@@ -97,36 +100,8 @@ def _coverage(feature: Feature) -> Iterator[Diagnostic]:
             continue
         for rid in missing:
             item = next(i for i in live if i.id == rid)
-            yield _d("trace/uncovered-requirement", f"{rid} is not referenced by any task", spec.path, item.line,
-                     f"name {rid} in the task that implements or measures it, e.g. '({rid})'")
+            yield emit("trace/uncovered-requirement", f"{rid} is not referenced by any task", spec.path, item.line,
+                       hint=f"name {rid} in the task that implements or measures it, e.g. '({rid})'")
     if untraced:
-        yield _d("trace/coverage-untraceable", f"coverage cannot be traced: {'; '.join(untraced)}",
-                 task_list.path, task_list.line or 1)
-
-
-def _exists(root: Path, path: str) -> bool:
-    # Through speckit.probes, which records the answer: a cached result is dropped when it changes (#7).
-    path = path.strip().strip("`")
-    if any(ch in path for ch in "*?["):
-        return any_match(str(root / path))
-    return exists(root / path)
-
-
-def evidence(feature: Feature, root: Path, done_without_files: bool) -> Iterator[Diagnostic]:
-    plan = feature.plan
-    if plan is not None:
-        for artifact in plan.artifacts:
-            if artifact.state == "done" and artifact.path.strip() and not _exists(root, artifact.path):
-                yield _d("evidence/missing-artifact",
-                         f"artifact '{artifact.name}' is marked {artifact.status or 'done'} but {artifact.path} does not exist",
-                         plan.path, artifact.line,
-                         f"create {artifact.path} (paths resolve against {root}), or set its status back to Pending")
-    if done_without_files and feature.task_list:
-        for task in feature.tasks:
-            if task.state != "done":
-                continue
-            missing = [f for f in task.files if not _exists(root, f)]
-            if missing:
-                yield _d("evidence/done-without-files",
-                         f"task {task.id or task.line} is done but {', '.join(missing)} does not exist",
-                         feature.task_list.path, task.line)
+        yield emit("trace/coverage-untraceable", f"coverage cannot be traced: {'; '.join(untraced)}",
+                   task_list.path, task_list.line or 1)

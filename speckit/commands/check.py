@@ -87,6 +87,8 @@ def check_command(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: 
 
         for rule in RULES.values():
             state = rule.severity if rule.enabled else f"off ({rule.severity} when on)"
+            if not rule.configurable:
+                state = f"always ({rule.severity})"  # input/unreadable, internal/bug: no config turns them off
             mark = "[*]" if rule.id in FIXABLE else "[ ]"
             click.echo(f"{rule.id:32} {state:24} {mark} {rule.summary}")
         return 0
@@ -294,6 +296,9 @@ def _explain(rule_id: str, rules: Mapping[str, object]) -> str:
         raise InputError(f"no rule '{rule_id}'{hint}")
     default = rule.severity if rule.enabled else f"off by default ({rule.severity} when turned on)"
     example = "\n".join(f"    {line}" for line in rule.example.splitlines())
+    silence = "It cannot be turned off: it says a check did not happen."
+    if rule.configurable:
+        silence = (f"Silence it: 'rules: {{{rule.id}: off}}' in speckit.yaml, or "
+                   f"'<!-- speckit-ignore {rule.id} -->' on the line before.")
     return (f"{rule.id}  [{default}]\n\n{rule.summary}\n\n{rule.explain}\n\nExample:\n{example}\n\n"
-            f"Fix: {rule.fix}\n\nSilence it: 'rules: {{{rule.id}: off}}' in speckit.yaml, or "
-            f"'<!-- speckit-ignore {rule.id} -->' on the line before.")
+            f"Fix: {rule.fix}\n\n{silence}")

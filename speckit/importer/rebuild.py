@@ -26,8 +26,9 @@ from __future__ import annotations
 import json
 import re
 
-from speckit.importer.repair import BETA, NUMBERED, Line, note
+from speckit.importer.repair import BETA, NUMBERED, Line
 from speckit.model import Diagnostic
+from speckit.model.rules import emit
 
 SHELL_WORDS = frozenset(  # a word list reads better as text than as 120 quoted strings
     "apt apt-get aws awk az bash brew bun bundle cargo cat cd chmod chown cp curl deno docker "  # noqa: SIM905
@@ -81,7 +82,7 @@ def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
             title = text[:-1].rstrip() if text.endswith(BETA) else text
             level = number_level
             out.append("#" * level + " " + title)
-            found.append(note("import/heading", f"numbered line -> level-{level} heading"
+            found.append(emit("import/heading", f"numbered line -> level-{level} heading"
                               + (" (the anchor remnant 'β' dropped)" if text.endswith(BETA) else ""), path, line.number))
             seen_heading, after_shell, first_in_section = True, False, True
             index += 1
@@ -103,11 +104,10 @@ def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
             out.append(_fenced("text", drawn))
             where = f"box-drawing diagram on lines {line.number}-{lines[end - 1].number}"
             if any(BETA in row for row in drawn):
-                found.append(note("import/diagram", f"{where}: its glyphs all became 'β' and cannot be told apart; "
-                                  "kept as it is in a text block", path, line.number, "warning",
-                                  hint="redraw it (ASCII or a mermaid block)"))
+                found.append(emit("import/diagram", f"{where}: its glyphs all became 'β' and cannot be told apart; "
+                                  "kept as it is in a text block", path, line.number))
             else:
-                found.append(note("import/code", f"{where} -> a text block", path, line.number))
+                found.append(emit("import/code", f"{where} -> a text block", path, line.number))
             index, after_shell, first_in_section = end, False, False
             continue
         if text.startswith("|"):
@@ -119,13 +119,13 @@ def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
             continue
         if not titled and not seen_heading:
             out.append("# " + text.strip())
-            found.append(note("import/heading", "first line -> the document's title", path, line.number))
+            found.append(emit("import/heading", "first line -> the document's title", path, line.number))
             titled = True
             index += 1
             continue
         if not seen_heading and META_LINE.match(text):
             out.append(META_LINE.sub(r"**\1**: \2", text.strip()))
-            found.append(note("import/metadata", "'Key: value' under the title -> '**Key**: value'", path, line.number))
+            found.append(emit("import/metadata", "'Key: value' under the title -> '**Key**: value'", path, line.number))
             index += 1
             continue
         if index == footer:
@@ -135,13 +135,13 @@ def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
                 out.append("---")
         if footer is not None and index >= footer:
             out.append(META_LINE.sub(r"**\1**: \2", text.strip()))
-            found.append(note("import/metadata", "closing 'Key: value' line -> '**Key**: value'", path, line.number))
+            found.append(emit("import/metadata", "closing 'Key: value' line -> '**Key**: value'", path, line.number))
             index += 1
             continue
         json_end = _json_end(lines, index, json_ends)
         if json_end is not None:
             out.append(_fenced("json", _reindent([entry.text for entry in lines[index:json_end]])))
-            found.append(note("import/code", f"JSON on lines {line.number}-{lines[json_end - 1].number} -> a json "
+            found.append(emit("import/code", f"JSON on lines {line.number}-{lines[json_end - 1].number} -> a json "
                               "block (re-indented)", path, line.number))
             index, after_shell, first_in_section = json_end, False, False
             continue
@@ -158,20 +158,20 @@ def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
             where = f"lines {line.number}-{lines[end - 1].number}"
             if "prose" not in kinds:
                 out.append(_fenced("bash", rows))
-                found.append(note("import/code", f"shell {where} -> a bash block", path, line.number))
+                found.append(emit("import/code", f"shell {where} -> a bash block", path, line.number))
                 index, after_shell, first_in_section = end, True, False
                 continue
             if "command" in kinds:
                 out.append(_fenced("text", rows))
-                found.append(note("import/code", f"{where} look like shell, but some read as prose: kept as a "
-                                  "text block, not run", path, line.number, "warning",
+                found.append(emit("import/code", f"{where} look like shell, but some read as prose: kept as a "
+                                  "text block, not run", path, line.number, severity="warning",
                                   hint="review it; fence it as bash if every line is a command"))
                 index, after_shell, first_in_section = end, False, False
                 continue
             for entry in lines[index:end]:
                 out.append(_escape(entry.text.strip()))
-                found.append(note("import/code", "starts with a command word but reads as prose: kept as a "
-                                  "paragraph, not run", path, entry.number, "warning",
+                found.append(emit("import/code", "starts with a command word but reads as prose: kept as a "
+                                  "paragraph, not run", path, entry.number, severity="warning",
                                   hint="review it; fence it as bash if it is a command"))
             index, after_shell, first_in_section = end, False, False
             continue
@@ -179,7 +179,7 @@ def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
         if (after_shell or first_in_section) and seen_heading and _title_like(text) and _is_shell(following):
             sub = min(max(level, 1) + 1, 6)
             out.append("#" * sub + " " + text.strip())
-            found.append(note("import/heading", f"title line before shell commands -> level-{sub} heading",
+            found.append(emit("import/heading", f"title line before shell commands -> level-{sub} heading",
                               path, line.number))
             index, after_shell, first_in_section = index + 1, False, True
             continue
@@ -191,7 +191,7 @@ def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
                 item = lines[end].text.strip()
                 if not LIST_ITEM.match(item):
                     item = "- " + item
-                    found.append(note("import/list", "'name - description' line -> a list item", path, lines[end].number))
+                    found.append(emit("import/list", "'name - description' line -> a list item", path, lines[end].number))
                 items.append(item)
                 end += 1
             out.append("\n".join(items))
@@ -318,11 +318,11 @@ def _table(rows: list[str], first: Line, path: str, found: list[Diagnostic]) -> 
     rest = rows[1:]
     if rest and SEPARATOR.match(rest[0].strip()):
         if rest[0].strip() != separator:
-            found.append(note("import/table", f"table separator row rebuilt for {columns} columns",
+            found.append(emit("import/table", f"table separator row rebuilt for {columns} columns",
                               path, first.number + 1))
         rest = rest[1:]
     else:
-        found.append(note("import/table", f"table separator row added for {columns} columns", path, first.number))
+        found.append(emit("import/table", f"table separator row added for {columns} columns", path, first.number))
     return "\n".join([header, separator, *rest])
 
 

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from speckit.model import Diagnostic
+from speckit.model.rules import emit
 
 BETA = "β"
 # Last byte survived: longest first, so "β³" never becomes "→³".
@@ -39,11 +40,6 @@ class Line:
     number: int
     text: str
     diagram: bool = False
-
-
-def note(rule: str, message: str, path: str, line: int, severity: str = "info", hint: str | None = None) -> Diagnostic:
-    return Diagnostic(rule=rule, severity=severity, message=message, path=path, line=line,  # type: ignore[arg-type]
-                      end_line=line, hint=hint)
 
 
 def split_lines(text: str) -> list[Line]:
@@ -70,7 +66,7 @@ def fix_reversible(lines: list[Line], path: str) -> list[Diagnostic]:
         fixed, steps = ftfy.fix_and_explain(line.text, config=config)
         if fixed != line.text:
             how = ", ".join(f"{step} {name}" for step, name in steps or [])
-            out.append(note("import/mojibake", f"repaired mojibake ({how}): {_excerpt(line.text)} -> {_excerpt(fixed)}",
+            out.append(emit("import/mojibake", f"repaired mojibake ({how}): {_excerpt(line.text)} -> {_excerpt(fixed)}",
                             path, line.number))
             line.text = fixed
     return out
@@ -104,7 +100,7 @@ def join_split_checks(lines: list[Line], path: str) -> tuple[list[Line], list[Di
         if following is not None and text.endswith(BETA) and _split_here(text, following.text):
             rest = following.text.strip()
             line.text = text[:-1] + "✅ " + rest  # "| β" + "|" -> "| ✅ |"; "(β" + "DONE)" -> "(✅ DONE)"
-            found.append(note("import/split-check", f"'β' + line break was ✅ (line {following.number} joined)",
+            found.append(emit("import/split-check", f"'β' + line break was ✅ (line {following.number} joined)",
                               path, line.number))
             out.append(line)
             index += 2
@@ -139,7 +135,7 @@ def repair_symbols(lines: list[Line], path: str) -> list[Diagnostic]:
             if bad in line.text:
                 count = line.text.count(bad)
                 line.text = line.text.replace(bad, good)
-                found.append(note("import/mojibake", f"'{bad}' was {good}" + (f" ({count} times)" if count > 1 else ""),
+                found.append(emit("import/mojibake", f"'{bad}' was {good}" + (f" ({count} times)" if count > 1 else ""),
                                   path, line.number))
     for line in lines:
         if line.diagram or BETA not in line.text:
@@ -147,12 +143,12 @@ def repair_symbols(lines: list[Line], path: str) -> list[Diagnostic]:
         if line.text.startswith("|") and DASH_CELL.search(line.text):
             count = len(DASH_CELL.findall(line.text))
             line.text = DASH_CELL.sub(" — ", line.text)
-            found.append(note("import/mojibake", "a table cell holding only 'β' was — (an em dash)"
+            found.append(emit("import/mojibake", "a table cell holding only 'β' was — (an em dash)"
                               + (f" ({count} cells)" if count > 1 else ""), path, line.number))
         if ARROW_BETWEEN.search(line.text):
             count = len(ARROW_BETWEEN.findall(line.text))
             line.text = ARROW_BETWEEN.sub(" → ", line.text)
-            found.append(note("import/mojibake", "'β' between words was →" + (f" ({count} times)" if count > 1 else ""),
+            found.append(emit("import/mojibake", "'β' between words was →" + (f" ({count} times)" if count > 1 else ""),
                               path, line.number))
     return found
 
@@ -183,13 +179,12 @@ def leftovers(lines: list[Line], path: str, lossy: bool = True) -> list[Diagnost
     found: list[Diagnostic] = []
     for line in lines:
         if OBFUSCATED_EMAIL in line.text:
-            found.append(note("import/unrecoverable", f"'{OBFUSCATED_EMAIL}' is what the web page's e-mail "
+            found.append(emit("import/unrecoverable", f"'{OBFUSCATED_EMAIL}' is what the web page's e-mail "
                               "protection showed; the original text (an address, or a name@version) is lost",
-                              path, line.number, "warning", hint="write back the original text by hand"))
+                              path, line.number, hint="write back the original text by hand"))
         if lossy and not line.diagram and BETA in line.text and not (line.text.endswith(BETA) and NUMBERED.match(line.text)):
-            found.append(note("import/unrecoverable", f"'β' kept as it is: it stands for a lost character here: "
-                              f"{_excerpt(line.text)}", path, line.number, "warning",
-                              hint="replace it with the character the author meant"))
+            found.append(emit("import/unrecoverable", f"'β' kept as it is: it stands for a lost character here: "
+                              f"{_excerpt(line.text)}", path, line.number, hint="replace it with the character the author meant"))
     return found
 
 

@@ -330,6 +330,20 @@ class FeatureRef:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """One document's lines as the parser read them: what a rule that reads lines (the config's
+    leftover_patterns) and the inline suppressions ask, instead of reading the file again."""
+
+    path: str
+    lines: list[str] = described("the lines parsed: line ends normalised, a rendered copy rebuilt",
+                                 default_factory=list)
+    code_lines: frozenset[int] = described("1-based lines inside fenced or indented code", default_factory=frozenset)
+    comment_lines: frozenset[int] = described("1-based lines inside HTML comments", default_factory=frozenset)
+    suppressions: dict[int, list[str]] = described(
+        "line -> the rule patterns a '<!-- speckit-ignore ... -->' comment on that line names", default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Feature:
     """Everything speckit read about one feature folder."""
 
@@ -342,4 +356,8 @@ class Feature:
     checklists: list[Checklist] = field(default_factory=list)
     documents: list[str] = described("paths of the Markdown documents read", default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict, repr=False, compare=False, metadata={
+        "exclude": True, "description": "document path -> its Source; not in the JSON (the documents are)"})
+    """Filled by the parser; empty for a Feature from JSON, and on a check-cache hit (which keeps
+    only each document's suppressions)."""
 

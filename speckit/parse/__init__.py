@@ -12,10 +12,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from speckit.errors import InputError
-from speckit.model import Checklist, Diagnostic, Feature, FeatureRef, Plan, Spec, Task, TaskList
-from speckit.parse import blocks, rendered
+from speckit.model import Checklist, Diagnostic, Feature, FeatureRef, Plan, Source, Spec, Task, TaskList
+from speckit.parse import blocks, common, rendered
 from speckit.parse.common import diag
 
 DOCUMENTS = ("spec.md", "plan.md", "tasks.md")
@@ -61,8 +62,9 @@ def read_bytes(path: Path) -> bytes:
 @contextmanager
 def reading() -> Iterator[dict[str, str]]:
     """Inside the block, every document parsed is remembered (path as given -> its text), so that
-    later steps of the same check (inline suppressions) read the text that was parsed, not the file
-    again: a file edited in between would mix two versions into one (cached) result."""
+    later steps (the site shows each document) use the text that was parsed, not the file read
+    again: a file edited in between would mix two versions into one result. (The check needs no
+    such block: what it asks of a document's lines is on ``Feature.sources``.)"""
     texts: dict[str, str] = {}
     token = _TEXTS.set(texts)
     try:
@@ -120,9 +122,9 @@ def is_feature_dir(folder: Path) -> bool:
     return any((folder / name).is_file() for name in DOCUMENTS)
 
 
-OUTSIDE = "input/outside-link"
+OUTSIDE: Final = "input/outside-link"
 """Rule id of the warning for a document that is a link out of the repository (not read)."""
-BAD_NAME = "input/bad-name"
+BAD_NAME: Final = "input/bad-name"
 """Rule id of the warning for a document whose file name is not valid UTF-8 (not read)."""
 
 
@@ -166,8 +168,7 @@ def feature_files(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
     skipped: list[Diagnostic] = []
     for path in paths:
         if not _utf8(str(path)):
-            skipped.append(diag(BAD_NAME, "a file name that is not valid UTF-8: not read", shown(path), 1,
-                                hint="rename the file"))
+            skipped.append(diag(BAD_NAME, "a file name that is not valid UTF-8: not read", shown(path), 1))
             continue
         real = outside(path, root)
         if real is None:
@@ -175,8 +176,7 @@ def feature_files(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
         else:
             # Neither the link's target nor the repository's place on disk is named: the message is
             # published on the site, and /home/<user>/... is nobody's business there.
-            skipped.append(diag(OUTSIDE, "a link to a file outside the repository: not read",
-                                str(path), 1, hint="commit the document itself, not a link to a file elsewhere"))
+            skipped.append(diag(OUTSIDE, "a link to a file outside the repository: not read", str(path), 1))
     return inside, skipped
 
 
@@ -235,6 +235,8 @@ class ParsedDocument:
     document: Spec | Plan | TaskList | Checklist | None
     tasks: list[Task]
     diagnostics: list[Diagnostic]
+    source: Source
+    """Its lines, code and comment lines and suppressions, for the rules that read lines."""
 
 
 MemoKey = tuple[str, str, str, tuple[str, ...]]
@@ -250,10 +252,10 @@ def parse_document(path: Path, kind: str, text: str, prefixes: tuple[str, ...] =
         text, headings, tables = rendered.recover(text)
         diagnostics.append(
             diag("parse/rendered-copy", f"a copy of a rendered page: {headings} headings and {tables} tables were "
-                 "rebuilt, but code blocks cannot be, so the plan's steps have no commands", name, 1,
-                 hint="run 'speckit import FILE -o plan.md' and review the Markdown it writes")
+                 "rebuilt, but code blocks cannot be, so the plan's steps have no commands", name, 1)
         )
     parsed = blocks.parse(text)
+    source = common.source(parsed, name)
     diagnostics.extend(_structure_diagnostics(parsed, name))
     document: Spec | Plan | TaskList | Checklist | None
     tasks: list[Task] = []
@@ -274,7 +276,7 @@ def parse_document(path: Path, kind: str, text: str, prefixes: tuple[str, ...] =
 
         document, found = checklist_parser.extract(parsed, name), []
     diagnostics.extend(found)
-    return ParsedDocument(kind, document, tasks, diagnostics)
+    return ParsedDocument(kind, document, tasks, diagnostics, source)
 
 
 def build_feature(ref: FeatureRef, paths: list[tuple[Path, str | None]], texts: dict[Path, str] | None = None,
@@ -290,6 +292,7 @@ def build_feature(ref: FeatureRef, paths: list[tuple[Path, str | None]], texts: 
     checklists: list[Checklist] = []
     diagnostics: list[Diagnostic] = list(notes or [])
     read: list[tuple[Path, str, str]] = []
+    sources: dict[str, Source] = {}
     for path, kind in paths:
         text = texts[path] if texts and path in texts else read_text(path)
         read.append((path, kind or kind_of(path, text), text))
@@ -306,6 +309,7 @@ def build_feature(ref: FeatureRef, paths: list[tuple[Path, str | None]], texts: 
             done = parse_document(path, kind, text, prefixes)
             if memo is not None:
                 memo[key] = done
+        sources[str(path)] = done.source
         if kind == "spec":
             spec = done.document  # type: ignore[assignment]
         elif kind == "plan":
@@ -325,6 +329,7 @@ def build_feature(ref: FeatureRef, paths: list[tuple[Path, str | None]], texts: 
         checklists=checklists,
         documents=[str(path) for path, _, _ in read],
         diagnostics=diagnostics,
+        sources=sources,
     )
 
 
@@ -343,13 +348,11 @@ def _structure_diagnostics(parsed: blocks.Parsed, path: str) -> list[Diagnostic]
     for first, last in parsed.flattened:
         out.append(
             diag("parse/too-deep", f"nesting deeper than {blocks.MAX_DEPTH} levels on lines {first}-{last}: "
-                 "read as if written at that depth", path, first,
-                 hint="flatten the nesting; content was kept, its structure below that depth was not")
+                 "read as if written at that depth", path, first)
         )
     if not any(s.level for s in parsed.sections()[1:]) and len(parsed.lines) > 5:
         out.append(
-            diag("parse/no-headings", "no Markdown headings: is this a copy of a rendered page?", path, 1,
-                 hint="run 'speckit import FILE -o plan.md' to rebuild the Markdown")
+            diag("parse/no-headings", "no Markdown headings: is this a copy of a rendered page?", path, 1)
         )
     return out
 

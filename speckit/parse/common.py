@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from speckit.model import Diagnostic, Heading, Marker, Paragraph
+from speckit.model import Diagnostic, Heading, Marker, Paragraph, Source
+from speckit.model.rules import RuleId, emit
 from speckit.parse.blocks import Item, Para, Parsed, Section, strip_comments, walk
 
 # The value runs to the end of the paragraph: "**Independent Test**: ..." is often wrapped over
@@ -217,7 +218,37 @@ def files_in(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def diag(rule: str, message: str, path: str, line: int, hint: str | None = None,
-         severity: str = "warning", column: int = 1) -> Diagnostic:
-    return Diagnostic(rule=rule, severity=severity, message=message, path=path, line=line,  # type: ignore[arg-type]
-                      end_line=line, column=column, hint=hint)
+def diag(rule: RuleId, message: str, path: str, line: int, *, column: int = 1) -> Diagnostic:
+    """A parse finding: the catalogue's :func:`~speckit.model.rules.emit`, whose entry gives its
+    severity and hint."""
+    return emit(rule, message, path, line, column=column)
+
+
+# Bounded: linear on repeats (#16).
+_IGNORE = re.compile(r"<!--\s{0,20}speckit-ignore\b([^>\n]{0,500}?)-->")
+
+
+def suppressions(lines: list[str]) -> dict[int, list[str]]:
+    """line -> the rule patterns named by ``<!-- speckit-ignore ... -->`` comments on that line (on
+    any line, code included, as a person can put one anywhere). Words after the rule ids are a
+    justification: '-- reason', or anything not shaped like an id. A comment naming none is ``*``."""
+    marks: dict[int, list[str]] = {}
+    for number, line in enumerate(lines, 1):
+        if "speckit-ignore" not in line:
+            continue
+        for match in _IGNORE.finditer(line):
+            names = [n for n in re.split(r"[\s,]+", match.group(1).strip()) if n]
+            rules = []
+            for name in names:
+                if name in ("--", "because", ":"):
+                    break
+                if "/" in name or name == "*":
+                    rules.append(name)
+            marks.setdefault(number, []).extend(rules or ["*"])
+    return marks
+
+
+def source(parsed: Parsed, path: str) -> Source:
+    """What the check asks of a document's lines, collected once while it is parsed."""
+    return Source(path=path, lines=parsed.lines, code_lines=frozenset(parsed.code_lines),
+                  comment_lines=frozenset(parsed.comment_lines), suppressions=suppressions(parsed.lines))

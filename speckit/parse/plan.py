@@ -364,5 +364,5 @@ def _broken_tables(parsed: b.Parsed, path: str) -> list[Diagnostic]:
         if columns > 1 and index + 1 not in parsed.code_lines:
             out.append(diag("parse/broken-table",
                             f"table separator row has 1 column but the header has {columns}: the table is read as text",
-                            path, index + 1, hint="write one '---' cell per column, or run 'speckit import' on a rendered copy"))
+                            path, index + 1))
     return out

@@ -177,7 +177,7 @@ def _stories(parsed: Parsed, path: str, diagnostics: list[Diagnostic]) -> list[S
         if priority is None and not section.title.lstrip().startswith("~~"):  # a withdrawn, struck story
             diagnostics.append(
                 diag("parse/story-priority", f"user story {number}{suffix} has no priority in its heading",
-                     path, section.line, hint="write it as '(Priority: P1)' at the end of the heading")
+                     path, section.line)
             )
         story = _story(section, story_id, number, title, priority)
         by_id[story_id] = len(stories)

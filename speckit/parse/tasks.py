@@ -261,7 +261,7 @@ def _duplicates(tasks: list[Task], path: str) -> list[Diagnostic]:
             continue
         if task.id in first:
             out.append(diag("parse/duplicate-id", f"task id {task.id} is also used on line {first[task.id]}: both are kept",
-                            path, task.line, hint="renumber one of them"))
+                            path, task.line))
         else:
             first[task.id] = task.line
     return out
@@ -379,8 +379,7 @@ def _task(item: b.Item, text: str, phase: Phase | None, refs: re.Pattern[str], p
             problems.append(problem)
     full = "\n".join([text, *extra])
     for problem in problems:
-        diagnostics.append(diag("parse/dependency-phrase", f"task {task_id or '(no id)'}: {problem}", path, item.line,
-                                hint="name the tasks by id, e.g. '(depends on T012, T013)'"))
+        diagnostics.append(diag("parse/dependency-phrase", f"task {task_id or '(no id)'}: {problem}", path, item.line))
     ref_ids.extend(ids.refs_in(full, refs))
     task = Task(
         id=task_id,

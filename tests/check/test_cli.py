@@ -292,16 +292,16 @@ def test_a_bug_in_one_feature_never_hides_the_others(tmp_path: Path, monkeypatch
         folder.mkdir(parents=True)
         (folder / "tasks.md").write_text("# Tasks: x\n\n## Phase 1: Setup\n\n- [ ] T001 Base (depends on T009)\n",
                                          encoding="utf-8")
-    from speckit.check import graph_rules
+    from speckit.check import FAMILIES
 
-    real = graph_rules.check
+    real = FAMILIES["graph"]
 
-    def broken(graph):  # type: ignore[no-untyped-def]
-        if "002-bad" in graph.path:
+    def broken(ctx):  # type: ignore[no-untyped-def]
+        if "002-bad" in ctx.feature.feature.path:
             raise StopIteration
-        return real(graph)
+        return real(ctx)
 
-    monkeypatch.setattr(graph_rules, "check", broken)
+    monkeypatch.setitem(FAMILIES, "graph", broken)
     monkeypatch.delenv("SPECKIT_DEBUG", raising=False)
     result = run("check", "specs", "--format", "json", cwd=tmp_path)
     assert result.returncode == 3

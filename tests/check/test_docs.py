@@ -1,27 +1,42 @@
-"""docs/rules.md is generated from RULES; this fails when the page drifts from the code.
+"""The generated pages (docs/rules.md, the code list of docs/import.md) come from the catalogue; this
+fails when a page drifts from the code.
 
-Regenerate with: SPECKIT_REGEN=1 .venv/bin/python -m pytest tests/check/test_docs.py
+Regenerate with: .venv/bin/python -m speckit.check.docs (or SPECKIT_REGEN=1 and this test).
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 from conftest import ROOT
 
-from speckit.check import RULES
-from speckit.check.docs import rules_markdown
-
-PAGE = ROOT / "docs" / "rules.md"
+from speckit.check.docs import IMPORT_END, IMPORT_START, main, pages
+from speckit.model.rules import IMPORT_RULES, RULES
 
 
-def test_rules_page_matches_rules() -> None:
-    expected = rules_markdown()
+def test_generated_pages_match_the_catalogue() -> None:
     if os.environ.get("SPECKIT_REGEN"):
-        PAGE.write_text(expected, encoding="utf-8")
-    assert PAGE.read_text(encoding="utf-8") == expected, "docs/rules.md drifted: regenerate it (see this file)"
+        main()
+    for path, expected in pages().items():
+        assert path.read_text(encoding="utf-8") == expected, f"{path.name} drifted: run python -m speckit.check.docs"
+    rules = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     for rule in RULES:
-        assert f"### {rule}\n" in expected
+        assert f"### {rule}\n" in rules
+    imports = (ROOT / "docs" / "import.md").read_text(encoding="utf-8")
+    block = imports[imports.index(IMPORT_START):imports.index(IMPORT_END)]
+    for rule in IMPORT_RULES:
+        assert f"| `{rule}` |" in block and f"**`{rule}`**" in block
+
+
+def test_regenerating_writes_only_what_drifted(tmp_path: Path) -> None:
+    """`python -m speckit.check.docs` is the one command: a clean tree stays as it is."""
+    done = subprocess.run([sys.executable, "-m", "speckit.check.docs"], cwd=ROOT, capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
 
 
 def test_graph_page_names_every_edge_kind() -> None:

@@ -1,4 +1,5 @@
-"""Spec rules: duplicate ids, open clarification markers, template leftovers, missing sections."""
+"""spec/*: duplicate ids, open clarification markers, template leftovers, missing sections, and the
+cross-feature duplicate feature number."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from speckit.check.rules import finding as _d
+from speckit.check.context import Context
+from speckit.check.rules import emit
 from speckit.config import Config
 from speckit.model import Diagnostic, Document, Feature
 
@@ -16,14 +18,15 @@ def documents(feature: Feature) -> list[Document]:
     return [d for d in found if d is not None]
 
 
-def check(feature: Feature, config: Config) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    feature, config = ctx.feature, ctx.config
     spec = feature.spec
     if spec is not None:
         first: dict[str, int] = {}
         for item in spec.requirements + spec.success_criteria:
             if item.id in first:
-                yield _d("spec/duplicate-id", f"{item.id} is already defined on line {first[item.id]}",
-                         spec.path, item.line)
+                yield emit("spec/duplicate-id", f"{item.id} is already defined on line {first[item.id]}",
+                           spec.path, item.line)
             else:
                 first[item.id] = item.line
         yield from _missing_sections(feature, config)
@@ -33,11 +36,11 @@ def check(feature: Feature, config: Config) -> Iterator[Diagnostic]:
             # markers remain" in every language), they ask no question of their own (#11).
             if marker.kind == "clarification" and marker.story is None and document.kind != "checklist":
                 question = f": {marker.text}" if marker.text else ""
-                yield _d("spec/needs-clarification", f"open [NEEDS CLARIFICATION{question}]",
-                         document.path, marker.line, column=marker.column)
+                yield emit("spec/needs-clarification", f"open [NEEDS CLARIFICATION{question}]",
+                           document.path, marker.line, column=marker.column)
             elif marker.kind == "leftover":
-                yield _d("spec/template-leftover", f"template text left in: {marker.text}",
-                         document.path, marker.line, column=marker.column)
+                yield emit("spec/template-leftover", f"template text left in: {marker.text}",
+                           document.path, marker.line, column=marker.column)
     if config.leftover_patterns:
         yield from _extra_leftovers(feature, config)
 
@@ -77,30 +80,40 @@ def _missing_sections(feature: Feature, config: Config) -> Iterator[Diagnostic]:
             continue
         if older and name.lower() == "success criteria":
             continue
-        yield _d("spec/missing-section", f"spec has no '{name}' section", spec.path, spec.line or 1,
-                 hint=f"add a '## {name}' section (mandatory_sections in the config lists what a spec must have)")
+        yield emit("spec/missing-section", f"spec has no '{name}' section", spec.path, spec.line or 1,
+                   hint=f"add a '## {name}' section (mandatory_sections in the config lists what a spec must have)")
 
 
 def _extra_leftovers(feature: Feature, config: Config) -> Iterator[Diagnostic]:
-    """The config's leftover_patterns, on the text that was parsed (not the file read again), and
-    outside code as markdown-it sees it: indented blocks and four-backtick fences too, as for the
-    built-in markers (#12: a second fence scanner here disagreed with the parser)."""
-    from speckit.parse import blocks, parsed_text
-
+    """The config's leftover_patterns, on the lines the parser read, outside code as markdown-it sees
+    it (indented blocks and four-backtick fences too, as for the built-in markers; #12: a second fence
+    scanner here disagreed with the parser). Unlike the built-in markers they match in HTML comments
+    too: a team's own pattern (TODO) means its text wherever it is written."""
     patterns = [re.compile(p) for p in config.leftover_patterns]
     for document in documents(feature):
-        text = parsed_text(document.path)
-        if text is None:
-            try:
-                text = Path(document.path).read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                continue
-        parsed = blocks.parse(text)
-        for number, line in enumerate(parsed.lines, 1):
-            if number in parsed.code_lines:
+        source = feature.sources.get(document.path)
+        if source is None:  # a Feature made without the parser (from JSON): no lines to read
+            continue
+        for number, line in enumerate(source.lines, 1):
+            if number in source.code_lines:
                 continue
             for pattern in patterns:
                 match = pattern.search(line)
                 if match:
-                    yield _d("spec/template-leftover", f"template text left in: {match.group(0)}",
-                             document.path, number, column=match.start() + 1)
+                    yield emit("spec/template-leftover", f"template text left in: {match.group(0)}",
+                               document.path, number, column=match.start() + 1)
+
+
+def duplicate_number(feature: Feature, numbers: dict[tuple[Path, str], str]) -> Iterator[Diagnostic]:
+    """spec/duplicate-feature-number, across features: ``numbers`` remembers (parent folder, number)
+    -> the first feature folder seen with it, over the whole run."""
+    ref = feature.feature
+    if not ref.number:
+        return
+    folder = Path(ref.path)
+    key = (folder.resolve().parent, ref.number.lower())
+    first = numbers.setdefault(key, ref.path)
+    if first != ref.path and Path(first).resolve() != folder.resolve():
+        path = feature.documents[0] if feature.documents else ref.path
+        yield emit("spec/duplicate-feature-number", f"feature number {ref.number} of {ref.id} is also used by {first}",
+                   path, 1, end_line=0)
