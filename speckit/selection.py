@@ -55,7 +55,8 @@ def select(config: Config, rules: Mapping[str, Rule], select: Iterable[str] = ()
         return config
     from speckit.check import level  # the config's own setting of each rule
 
-    known = sorted(rules)
+    # Only what a config key may set: not the import's codes, nor input/unreadable and internal/bug.
+    known = sorted(rule for rule, entry in rules.items() if entry.configurable and entry.stage == "check")
     defaults = {rule: rules[rule].severity for rule in known}
     current = {rule: level(rule, config) for rule in known}
     if chosen:

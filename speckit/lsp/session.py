@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from speckit.config import Config
 from speckit.errors import InputError
 from speckit.model import Diagnostic, Feature
+from speckit.model.rules import emit
 from speckit.parse import DOCUMENTS, MemoKey, ParsedDocument
 
 if TYPE_CHECKING:
@@ -221,8 +222,8 @@ class Session:
             validate_config(config)
         except InputError as error:
             config = Config(root=config_module.repo_root(folder))
-            problem = Diagnostic(rule="input/config", severity="error", path="",
-                                 message=f"{error} (checked with the default config meanwhile)")
+            # The config is input that could not be read: input/unreadable, on the feature's first document.
+            problem = emit("input/unreadable", f"{error} (checked with the default config meanwhile)", "", 1)
         self._configs[folder] = (stamp, config, problem)
         return config, problem
 
@@ -239,7 +240,7 @@ class Session:
 
     def _build(self, unit: Unit) -> Snapshot:
         from speckit.check import BUG, UNREADABLE, check_feature
-        from speckit.parse import build_feature, feature_ref, reading
+        from speckit.parse import build_feature, feature_ref
 
         paths, notes = self.documents(unit)
         texts: dict[Path, str] = {}
@@ -247,7 +248,7 @@ class Session:
             try:
                 texts[path] = self.read(path)
             except InputError as error:
-                notes.append(Diagnostic(rule=UNREADABLE, severity="error", message=str(error), path=str(path)))
+                notes.append(emit(UNREADABLE, str(error), str(path), 1))
         if not texts:
             return Snapshot(unit, None, notes, texts)
         config, problem = self.config(unit.folder)
@@ -256,14 +257,14 @@ class Session:
             notes.append(dataclasses.replace(problem, path=first))
         memo = self._memos.setdefault(unit, Memo())
         try:
-            with reading():  # suppressions are read from the text parsed, the editor's
-                feature = build_feature(feature_ref(unit.folder), [(p, None) for p in texts], texts=texts,
-                                        notes=notes, memo=memo)
-                found = check_feature(feature, config)
+            # Suppressions come from the text parsed (the editor's), through Feature.sources.
+            feature = build_feature(feature_ref(unit.folder), [(p, None) for p in texts], texts=texts,
+                                    notes=notes, memo=memo)
+            found = check_feature(feature, config)
         except (RecursionError, Exception) as error:  # noqa: BLE001 - a bug in speckit must not take the editor's server down
             log.error("speckit failed on %s:\n%s", unit.folder, traceback.format_exc())
             message = f"speckit failed on this feature: {type(error).__name__}: {error} (a bug: please report it)"
-            return Snapshot(unit, None, [*notes, Diagnostic(rule=BUG, severity="error", message=message, path=first)],
+            return Snapshot(unit, None, [*notes, emit(BUG, message, first, 1)],
                             texts)
         finally:
             memo.prune()

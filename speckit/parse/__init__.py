@@ -73,12 +73,6 @@ def reading() -> Iterator[dict[str, str]]:
         _TEXTS.reset(token)
 
 
-def parsed_text(path: str) -> str | None:
-    """The text parsed for ``path`` inside the current :func:`reading` block, if any."""
-    texts = _TEXTS.get()
-    return texts.get(path) if texts is not None else None
-
-
 def decode_text(data: bytes, name: str) -> str:
     """Bytes of a document -> text: UTF-8 (a BOM is accepted) or UTF-16 with a BOM. Raises
     InputError naming ``name`` and, for bytes that are not UTF-8, the byte offset in ``data``."""

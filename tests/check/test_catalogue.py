@@ -31,14 +31,6 @@ from speckit.parse import load_feature
 FAMILY = re.compile(r"^(graph|spec|invest|trace|evidence|input|parse|import|internal)/[a-z][a-z-]*$")
 CASES = ROOT / "tests" / "cases"
 
-AWAITING_CASES = frozenset({
-    "parse/duplicate-id", "parse/rendered-copy", "parse/broken-table", "parse/too-deep", "parse/no-headings",
-    "input/outside-link", "input/bad-name", "input/unreadable", "internal/bug",
-    "import/mojibake", "import/split-check", "import/heading", "import/table", "import/code", "import/list",
-    "import/metadata", "import/diagram", "import/unrecoverable",
-})
-"""Rules whose case folder the case suite of #12 (tests/cases/rules/<rule>/) adds. The test below
-fails as soon as one of them has a case, so this set can only shrink, to empty."""
 
 
 @dataclass
@@ -70,11 +62,10 @@ def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> Resu
 
 
 def _case(rule: str) -> Path | None:
-    name = rule.replace("/", "-")
-    for folder in (CASES / "rules" / name, CASES / "check" / name):
-        if folder.is_dir():
-            return folder
-    return None
+    """tests/cases/rules/<family>/<name>/ with its bad and good halves (tests/check/test_rule_cases.py
+    runs them and holds each to its expected findings)."""
+    folder = CASES / "rules" / rule
+    return folder if (folder / "bad").is_dir() and (folder / "good").is_dir() else None
 
 
 def test_rule_id_type_and_catalogue_agree() -> None:
@@ -108,10 +99,8 @@ def _emit_line() -> int:
 
 
 def test_every_catalogued_rule_has_a_case() -> None:
-    missing = sorted(rule for rule in CATALOGUE if _case(rule) is None and rule not in AWAITING_CASES)
-    assert missing == [], "add tests/cases/rules/<rule>/ (or tests/cases/check/<rule>/bad and good)"
-    arrived = sorted(rule for rule in AWAITING_CASES if _case(rule) is not None)
-    assert arrived == [], "these have cases now: take them out of AWAITING_CASES"
+    missing = sorted(rule for rule in CATALOGUE if _case(rule) is None)
+    assert missing == [], "add tests/cases/rules/<rule>/bad and good"
 
 
 def test_emit_takes_severity_and_hint_from_the_catalogue() -> None:

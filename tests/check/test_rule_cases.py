@@ -38,21 +38,17 @@ NOT_DOCUMENTS = {"expected.txt", "case.toml", "README.md", "speckit.yaml", "file
 """What a case folder holds besides the documents that replace or join the base feature's."""
 STDERR_ONLY = {UNREADABLE, BUG}
 """The text format reports these on standard error as 'speckit: error: MESSAGE' (JSON lists them)."""
-IMPORTER = ROOT / "speckit" / "importer"
-_NOTE = re.compile(r"""\bnote\(\s*["'](import/[a-z0-9-]+)["']""")
 _TEXT_LINE = re.compile(r"^(?P<path>.+?):(?P<rest>\d+:\d+: (?:error|warning|info): .* \[[^\]\s]+\])$")
 _IMPORT_LINE = re.compile(r"^(?P<path>.+?):(?P<rest>\d+: (?:error|warning|info): .* \[import/[^\]\s]+\])$")
 
 
 def import_codes() -> set[str]:
-    """The importer's import/* codes: from the catalogue once they are in it, else from the importer's
-    source (every ``note("import/...")`` call). Never empty: an empty set would make every check pass."""
-    catalogued = {rule for rule in RULES if rule.startswith("import/")}
-    if catalogued:
-        return catalogued
-    found = {m.group(1) for p in IMPORTER.rglob("*.py") for m in _NOTE.finditer(p.read_text(encoding="utf-8"))}
-    assert found, f"no note(\"import/...\") call found under {IMPORTER.relative_to(ROOT)}: update import_codes()"
-    return found
+    """The importer's import/* codes, from the one catalogue (speckit/model/rules.py). Never empty: an
+    empty set would make every check pass."""
+    from speckit.model.rules import IMPORT_RULES
+
+    assert IMPORT_RULES, "the catalogue has no import/* codes"
+    return set(IMPORT_RULES)
 
 
 def known_rules() -> set[str]:

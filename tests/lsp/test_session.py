@@ -82,7 +82,7 @@ def test_bad_config_is_one_finding_and_defaults_meanwhile(tmp_path: Path) -> Non
     folder = normal(write_feature(tmp_path))
     (tmp_path / "speckit.yaml").write_text("rules:\n  graph/cycles: error\n")
     snapshot = Session().snapshot(Unit(folder))
-    config = [d for d in snapshot.diagnostics if d.rule == "input/config"]
+    config = [d for d in snapshot.diagnostics if d.rule == "input/unreadable"]
     assert len(config) == 1 and "unknown rule 'graph/cycles'" in config[0].message
     assert any(d.rule == "invest/independent" for d in snapshot.diagnostics)  # still checked
 
