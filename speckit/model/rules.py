@@ -355,7 +355,7 @@ CATALOGUE: dict[RuleId, Rule] = _rules(
          summary="Nesting deeper than the parser reads; the content was kept flat.",
          explain="Markdown nested deeper than the limit is read as if written at that depth, so "
                  "nothing vanishes, but its structure below that depth is lost.",
-         example="(lists or quotes nested more than 20 levels deep)",
+         example="(lists or quotes nested more than 48 levels deep)",
          fix="Flatten the nesting.",
          hint="flatten the nesting; content was kept, its structure below that depth was not"),
     Rule(id="parse/no-headings", severity="warning",

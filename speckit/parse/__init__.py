@@ -245,7 +245,7 @@ def parse_document(path: Path, kind: str, text: str, prefixes: tuple[str, ...] =
     if rendered.looks_rendered(text):
         text, headings, tables = rendered.recover(text)
         diagnostics.append(
-            diag("parse/rendered-copy", f"a copy of a rendered page: {headings} headings and {tables} tables were "
+            diag("parse/rendered-copy", f"a copy of a rendered page: {_count(headings, 'heading')} and {_count(tables, 'table')} were "
                  "rebuilt, but code blocks cannot be, so the plan's steps have no commands", name, 1)
         )
     parsed = blocks.parse(text)
@@ -271,6 +271,10 @@ def parse_document(path: Path, kind: str, text: str, prefixes: tuple[str, ...] =
         document, found = checklist_parser.extract(parsed, name), []
     diagnostics.extend(found)
     return ParsedDocument(kind, document, tasks, diagnostics, source)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def build_feature(ref: FeatureRef, paths: list[tuple[Path, str | None]], texts: dict[Path, str] | None = None,

@@ -8,7 +8,7 @@ from typing import Any
 
 from speckit.model import Diagnostic, Heading, Marker, Paragraph, Source
 from speckit.model.rules import RuleId, emit
-from speckit.parse.blocks import Item, Para, Parsed, Section, strip_comments, walk
+from speckit.parse.blocks import HTML_COMMENT, Item, Para, Parsed, Section, strip_comments, walk
 
 # The value runs to the end of the paragraph: "**Independent Test**: ..." is often wrapped over
 # several lines, and a one-line match missed most of them in real specs (#11).
@@ -148,8 +148,10 @@ def markers(
         in_comment = number in parsed.comment_lines
         story = _story_at(stories, number)
         if not in_comment and not _TICKED.match(line):
-            for match in NEEDS_CLARIFICATION.finditer(line):
-                if not _open_marker(line, match):
+            # An inline <!-- comment --> is no question either: blanked, so columns stay where they are.
+            visible = HTML_COMMENT.sub(lambda c: " " * len(c.group(0)), line) if "<!--" in line else line
+            for match in NEEDS_CLARIFICATION.finditer(visible):
+                if not _open_marker(visible, match):
                     continue
                 out.append(
                     Marker(

@@ -177,3 +177,9 @@ def test_a_suppressed_cross_feature_finding_stays_suppressed_on_a_cache_hit(tmp_
         found = json.loads(run("check", "specs", "--format", "json", cwd=tmp_path, env=env).stdout)["diagnostics"]
         assert "spec/duplicate-feature-number" not in {d["rule"] for d in found}
     assert any((tmp_path / "cache").rglob("*.json"))
+
+
+def test_the_depth_limit_the_catalogue_names_is_the_parsers() -> None:
+    from speckit.parse.blocks import MAX_DEPTH
+
+    assert f"more than {MAX_DEPTH} levels" in CATALOGUE["parse/too-deep"].example
