@@ -6,7 +6,7 @@ other features are still checked and reported). Never prompts and never reads st
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,10 +77,10 @@ def check_command(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: 
     spec/duplicate-id (a later exact copy of a task or requirement is deleted), never a file that
     changed since it was read; docs/linting.md says why only these.
     """
-    from speckit.check.rules import RULES
+    from speckit.check.rules import RULES, explain_rule
 
     if explain is not None:
-        click.echo(_explain(explain, RULES))
+        click.echo(explain_rule(explain, RULES))
         return 0
     if list_rules:
         from speckit.fix import FIXABLE
@@ -284,21 +284,3 @@ def _a_report(path: Path) -> bool:
         return False
 
 
-def _explain(rule_id: str, rules: Mapping[str, object]) -> str:
-    from speckit.check.rules import Rule
-
-    rule = rules.get(rule_id)
-    if not isinstance(rule, Rule):
-        import difflib
-
-        close = difflib.get_close_matches(rule_id, list(rules), n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else " ('speckit check --list-rules' lists them)"
-        raise InputError(f"no rule '{rule_id}'{hint}")
-    default = rule.severity if rule.enabled else f"off by default ({rule.severity} when turned on)"
-    example = "\n".join(f"    {line}" for line in rule.example.splitlines())
-    silence = "It cannot be turned off: it says a check did not happen."
-    if rule.configurable:
-        silence = (f"Silence it: 'rules: {{{rule.id}: off}}' in speckit.yaml, or "
-                   f"'<!-- speckit-ignore {rule.id} -->' on the line before.")
-    return (f"{rule.id}  [{default}]\n\n{rule.summary}\n\n{rule.explain}\n\nExample:\n{example}\n\n"
-            f"Fix: {rule.fix}\n\n{silence}")

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from speckit.commands import complete_features, config_option, load_config
-from speckit.config import repo_root
 from speckit.discover import read, resolve
+from speckit.edit import tick
 from speckit.errors import InputError
-from speckit.fsutil import write_atomic
 from speckit.graph import CLOSED_STATES, TaskGraph, build_graph, shorten
 from speckit.model import Feature
-from speckit.parse import build_feature, decode_text, feature_ref
 from speckit.report import graph as render
 from speckit.report import printable
 
@@ -28,11 +24,6 @@ def _load(feature: str, config_path: Path | None) -> tuple[Feature, Path]:
     if model.task_list is None:
         raise InputError(f"{target.document or target.folder}: no tasks.md, so no task graph")
     return model, Path(model.task_list.path)
-
-
-def _left_out(graph: object) -> list[str]:
-    assert isinstance(graph, TaskGraph)
-    return [k for members in graph.cycle_members() for k in members]
 
 
 @click.command("graph")
@@ -73,7 +64,7 @@ def graph_command(feature: str, fmt: str, why: str | None, config_path: Path | N
         click.echo(render.as_json(graph, model.feature.id))
     else:
         click.echo(_text(graph))
-    left = _left_out(graph)
+    left = render.left_out(graph)
     if left and fmt != "json":
         click.echo(f"note: {len(left)} tasks on a dependency cycle are left out of waves and the critical path: "
                    f"{', '.join(left[:20])}{' ...' if len(left) > 20 else ''}", err=True)
@@ -100,10 +91,10 @@ def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
     model, path = _load(feature, config_path)
     graph = build_graph(model)
     if fmt == "json":
-        click.echo(json.dumps(next_data(model.feature.id, graph), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(render.next_data(model.feature.id, graph), indent=2, ensure_ascii=False))
         return
     waves = graph.ready()
-    left = _left_out(graph)
+    left = render.left_out(graph)
     if not waves:
         open_tasks = sum(1 for t in graph.tasks if t.state not in CLOSED_STATES)
         if not open_tasks:
@@ -129,59 +120,6 @@ def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
         click.echo(f"left out, on a dependency cycle (see 'speckit check'): {', '.join(left)}")
 
 
-def next_data(feature_id: str, graph: object) -> dict[str, object]:
-    """What 'speckit next --format json' prints (and the MCP server's ``next`` tool returns). Only
-    the wave that can start now is listed: a 100,000-task chain would otherwise print every later
-    wave. 'speckit graph --format json' has them all."""
-    assert isinstance(graph, TaskGraph)
-    waves = graph.ready()
-    return {
-        "feature": feature_id,
-        "ready": [_entry(graph, k) for k in waves[0]] if waves else [],
-        "waiting": sum(len(w) for w in waves[1:]),
-        "later_waves": max(len(waves) - 1, 0),
-        "left_out": _left_out(graph),
-    }
-
-
-def _entry(graph: object, key: str) -> dict[str, object]:
-    assert isinstance(graph, TaskGraph)
-    task = graph.tasks[graph.index[key]]
-    return {"id": key, "title": task.title, "phase": task.phase, "line": task.line, "parallel": task.parallel}
-
-
-_CHECKBOX = re.compile(rb"^((?:\xef\xbb\xbf)?(?:[ \t]*>)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[([ ~xX])\]")
-# The parser's line split (speckit.parse.blocks.normalize): CRLF, then a lone CR, then LF. done must
-# count lines the same way, or a lone CR makes it tick the task after the one it was asked for.
-_LINE_END = re.compile(rb"\r\n|\r|\n")
-
-
-def _lines(data: bytes) -> list[tuple[bytes, bytes]]:
-    """``data`` as (line, its line end) pairs, split exactly where the parser splits."""
-    out: list[tuple[bytes, bytes]] = []
-    pos = 0
-    for match in _LINE_END.finditer(data):
-        out.append((data[pos:match.start()], match.group(0)))
-        pos = match.end()
-    out.append((data[pos:], b""))
-    return out
-
-
-def _target(path: Path) -> Path:
-    """The file to rewrite: ``path``, or the file a symbolic link points to when that file is inside
-    the repository (replacing the link with a copy would leave the real file unticked)."""
-    if not path.is_symlink():
-        return path
-    real = path.resolve()
-    top = repo_root(path.absolute().parent)
-    try:
-        real.relative_to(top)
-    except ValueError:
-        raise InputError(f"{path}: a symbolic link to {real}, outside the repository {top}; "
-                         "speckit done edits files inside it only") from None
-    return real
-
-
 @click.command("done")
 @click.argument("feature", shell_complete=complete_features)
 @click.argument("tasks", nargs=-1, required=True)
@@ -195,59 +133,3 @@ def done_command(feature: str, tasks: tuple[str, ...], config_path: Path | None)
         click.echo(f"ticked {', '.join(ticked)} in {path}")
     if already:
         click.echo(f"already done: {', '.join(already)}")
-
-
-def tick(path: Path, tasks: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Tick ``tasks`` in the tasks.md at ``path`` the way ``speckit done`` does (the MCP server's
-    ``done`` tool calls this too): returns the ids ticked and those already done. Raises InputError,
-    writing nothing, for an unknown or duplicated id, a task without a checkbox, or a file that
-    changed while it was being edited."""
-    import hashlib
-
-    target = _target(path)
-    data = target.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{path}: is UTF-16; speckit done edits UTF-8 files only")
-    # The model was parsed from the file as it was a moment ago: if a teammate's save landed since,
-    # its line numbers belong to other bytes. So the task lines come from parsing exactly the bytes
-    # read here, and the file must still hold those bytes just before it is replaced.
-
-    before = hashlib.sha256(data).digest()
-    model = build_feature(feature_ref(path.parent), [(path, "tasks")], texts={path: decode_text(data, str(path))})
-    by_id: dict[str, list[int]] = {}
-    for task in model.tasks:
-        if task.id:
-            by_id.setdefault(task.id, []).append(task.line)
-    lines = _lines(data)
-    boxes = {m.group(2) for m in (_CHECKBOX.match(line) for line, _ in lines) if m}
-    mark = b"x" if b"x" in boxes and b"X" not in boxes else b"X"  # the file's own spelling
-    unknown = [t for t in tasks if t not in by_id]
-    if unknown:
-        raise InputError(f"{path}: no task {', '.join(printable(t, line=True) for t in unknown)}")
-    ticked: list[str] = []
-    already: list[str] = []
-    for task_id in dict.fromkeys(tasks):
-        places = by_id[task_id]
-        if len(places) > 1:
-            raise InputError(f"{path}: task id {task_id} is used on lines {', '.join(map(str, places))}; renumber first")
-        number = places[0]
-        if not 1 <= number <= len(lines):
-            raise InputError(f"{path}:{number}: task {task_id} is not on that line of the file as read; run again")
-        line, end = lines[number - 1]
-        match = _CHECKBOX.match(line)
-        if match is None:
-            raise InputError(f"{path}:{number}: task {task_id} has no checkbox to tick (a table row? edit its status)")
-        if not re.search(rb"(?<![A-Za-z0-9_-])" + re.escape(task_id.encode()) + rb"(?![A-Za-z0-9_])", line):
-            raise InputError(f"{path}:{number}: task {task_id} is not on that line of the file as read; run again")
-        if match.group(2) in (b"x", b"X"):
-            already.append(task_id)
-            continue
-        lines[number - 1] = (line[: match.start(2)] + mark + line[match.end(2):], end)
-        ticked.append(task_id)
-    if ticked:
-        if hashlib.sha256(target.read_bytes()).digest() != before:
-            raise InputError(f"{path}: changed while speckit done was editing it (another save?); nothing written, "
-                             "run it again")
-        write_atomic(target, b"".join(line + end for line, end in lines))
-    return ticked, already
-

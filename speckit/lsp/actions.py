@@ -1,7 +1,7 @@
 """Code actions, as plain edits (the server turns them into a WorkspaceEdit).
 
 - Tick or untick a task: the box that ``speckit done`` ticks, found by its own pattern and line
-  split (speckit.commands.graph), so the editor and the command agree on what a box is and which
+  split (speckit.edit), so the editor and the command agree on what a box is and which
   line a task is on; the file's own spelling of the mark (``x`` or ``X``) is kept.
 - Silence a finding with a justified ``<!-- speckit-ignore RULE -- why: ... -->`` on the line
   before it (docs/rules.md, inline suppression), indented as that line is; at the end of the line
@@ -48,15 +48,15 @@ class Action:
 
 def task_actions(snapshot: Snapshot, path: Path, first: int, last: int) -> list[Action]:
     """Tick or untick each task of ``path`` on 0-based lines ``first``..``last``."""
-    from speckit.commands.graph import _CHECKBOX, _lines  # the box speckit done ticks, and its line split
+    from speckit.edit import CHECKBOX, split_lines  # the box speckit done ticks, and its line split
 
     feature = snapshot.feature
     text = snapshot.texts.get(path)
     if feature is None or text is None or feature.task_list is None or normal(feature.task_list.path) != path:
         return []
     data = text.encode("utf-8", "surrogatepass")
-    lines = _lines(data)
-    boxes = {m.group(2) for m in (_CHECKBOX.match(line) for line, _ in lines) if m}
+    lines = split_lines(data)
+    boxes = {m.group(2) for m in (CHECKBOX.match(line) for line, _ in lines) if m}
     mark = "x" if b"x" in boxes and b"X" not in boxes else "X"
     out: list[Action] = []
     for task in feature.tasks:
@@ -64,7 +64,7 @@ def task_actions(snapshot: Snapshot, path: Path, first: int, last: int) -> list[
         if not task.id or not first <= number <= last or number >= len(lines):
             continue
         raw = lines[number][0]
-        match = _CHECKBOX.match(raw)
+        match = CHECKBOX.match(raw)
         if match is None:  # a task written as a table row: no box to tick
             continue
         column = len(raw[: match.start(2)].decode("utf-8", "replace"))

@@ -147,15 +147,15 @@ class Workspace:
 
     def next(self, feature: str) -> dict[str, Any]:
         """The JSON of 'speckit next --format json': the open tasks that can start now."""
-        from speckit.commands.graph import next_data
         from speckit.graph import build_graph
+        from speckit.report.graph import next_data
 
         model = self._tasks_model(feature)
         return next_data(model.feature.id, build_graph(model))
 
     def done(self, feature: str, tasks: list[str]) -> dict[str, Any]:
         """Tick ``tasks`` in the feature's tasks.md with the edit 'speckit done' makes."""
-        from speckit.commands.graph import tick
+        from speckit.edit import tick
 
         if not tasks:
             raise InputError("tasks: name at least one task id, e.g. [\"T001\"]")
@@ -169,10 +169,9 @@ class Workspace:
 
     def explain(self, rule: str) -> dict[str, Any]:
         """One rule of the catalogue: its severity, what it looks for, an example and the fix."""
-        from speckit.check.rules import RULES
-        from speckit.commands.check import _explain
+        from speckit.check.rules import RULES, explain_rule
 
-        text = _explain(rule.strip(), RULES)  # raises InputError with 'did you mean' for a typo
+        text = explain_rule(rule.strip(), RULES)  # raises InputError with 'did you mean' for a typo
         found = RULES[rule.strip()]
         return {"id": found.id, "severity": found.severity, "enabled": found.enabled, "summary": found.summary,
                 "explain": found.explain, "example": found.example, "fix": found.fix, "text": text}

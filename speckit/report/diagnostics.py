@@ -77,7 +77,7 @@ def text(report: Report, colour: bool | None = None) -> str:
 def concise(report: Report, colour: bool = False) -> str:
     """One line per finding; then each rule's hint once (3,134 findings printed 6,269 lines in the
     text format, most of them the same few hints), then the summary line."""
-    from speckit.check.rules import RULES
+    from speckit.model.rules import RULES
 
     lines = [finding_line(d, colour) for d in report.diagnostics]
     by_rule: dict[str, set[str]] = {}
@@ -101,7 +101,7 @@ def concise(report: Report, colour: bool = False) -> str:
 def statistics(report: Report, fixable: frozenset[str] = frozenset(), as_json: bool = False) -> str:
     """Findings counted per rule, most first, as ``ruff --statistics`` prints them: count, rule id,
     ``[*]`` when ``speckit check --fix`` can repair it (else ``[ ]``), and the rule's summary."""
-    from speckit.check.rules import RULES
+    from speckit.model.rules import RULES
 
     counts = Counter(d.rule for d in report.diagnostics)
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -19,7 +19,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from speckit.check.rules import RULES
+from speckit.model.rules import RULES
 from speckit.report.diagnostics import Report
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}

@@ -124,3 +124,30 @@ def as_data(graph: TaskGraph, feature_id: str) -> dict[str, Any]:
 
 def as_json(graph: TaskGraph, feature_id: str) -> str:
     return json.dumps(as_data(graph, feature_id), indent=2, ensure_ascii=False)
+
+
+def left_out(graph: object) -> list[str]:
+    """The tasks left out of waves and the critical path: those on a dependency cycle."""
+    assert isinstance(graph, TaskGraph)
+    return [k for members in graph.cycle_members() for k in members]
+
+
+def next_data(feature_id: str, graph: object) -> dict[str, object]:
+    """What 'speckit next --format json' prints (and the MCP server's ``next`` tool returns). Only
+    the wave that can start now is listed: a 100,000-task chain would otherwise print every later
+    wave. 'speckit graph --format json' has them all."""
+    assert isinstance(graph, TaskGraph)
+    waves = graph.ready()
+    return {
+        "feature": feature_id,
+        "ready": [_entry(graph, k) for k in waves[0]] if waves else [],
+        "waiting": sum(len(w) for w in waves[1:]),
+        "later_waves": max(len(waves) - 1, 0),
+        "left_out": left_out(graph),
+    }
+
+
+def _entry(graph: object, key: str) -> dict[str, object]:
+    assert isinstance(graph, TaskGraph)
+    task = graph.tasks[graph.index[key]]
+    return {"id": key, "title": task.title, "phase": task.phase, "line": task.line, "parallel": task.parallel}

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from speckit import __version__
-from speckit.check.rules import RULES
+from speckit.model.rules import RULES
 from speckit.report.diagnostics import Report
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -56,18 +56,18 @@ def test_the_mode_is_kept(tmp_path: Path) -> None:
 @pytest.mark.timeout(60)
 def test_a_save_during_the_edit_is_not_overwritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from speckit import edit
     from speckit.cli import main
-    from speckit.commands import graph
 
     root, tasks = feature(tmp_path, HEAD + b"- [ ] T001 First\n- [ ] T002 Second\n")
     theirs = HEAD + b"- [ ] T000 Inserted by a teammate\n- [ ] T001 First\n- [ ] T002 Second\n"
-    split = graph._lines
+    split = edit.split_lines
 
     def teammate_saves(data: bytes) -> list[tuple[bytes, bytes]]:
         tasks.write_bytes(theirs)  # lands after speckit read the file, before it writes
         return split(data)
 
-    monkeypatch.setattr(graph, "_lines", teammate_saves)
+    monkeypatch.setattr(edit, "split_lines", teammate_saves)
     monkeypatch.chdir(root)
     monkeypatch.delenv("SPECKIT_DEBUG", raising=False)
     with pytest.raises(SystemExit) as stop:
