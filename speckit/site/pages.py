@@ -16,7 +16,7 @@ from speckit.model import CheckItem, Diagnostic, Feature, Section
 from speckit.site import diagrams, mermaid
 from speckit.site.analysis import LETTERS, Analysis
 from speckit.site.documents import Rendered
-from speckit.site.text import attr, href, md, md_link
+from speckit.site.text import md, md_link
 
 LETTER_NAMES = {"I": "Independent", "N": "Negotiable", "V": "Valuable", "E": "Estimable", "S": "Small",
                 "T": "Testable"}
@@ -70,6 +70,43 @@ def status_of(feature: Feature) -> str:
     return ""
 
 
+def metadata(feature: Feature) -> list[tuple[str, str]]:
+    """Each metadata key once (spec.md's spelling first), as escaped Markdown: its value, or, where
+    the documents disagree, each value with the documents that give it (``Draft (spec.md)``)."""
+    seen: dict[str, tuple[str, dict[str, list[str]]]] = {}
+    for doc in (feature.spec, feature.plan, feature.task_list):
+        if doc is None:
+            continue
+        for key, value in doc.metadata.items():
+            name, values = seen.setdefault(key.strip().lower(), (key, {}))
+            values.setdefault(value.strip(), []).append(Path(doc.path).name)
+    out = []
+    for name, values in seen.values():
+        if len(values) == 1:
+            out.append((name, md(next(iter(values)))))
+        else:
+            out.append((name, "<br>".join(f"{md(v)} ({md(', '.join(docs))})" for v, docs in values.items())))
+    return out
+
+
+def local_nav(site: FeatureSite, page: str, names: list[str]) -> str:
+    """The bar at the top of each of a feature's pages: the index, then the feature's pages, the
+    current one in bold. It stands in for a site navigation that would list every feature."""
+    def link(title: str, target: str) -> str:
+        return f"**{md(title)}**" if target == page else f"[{md(title)}]({md_link(page, target)})"
+
+    parts = [f"[← all features]({md_link(page, 'index.md')})", f"**{md(site.feature.feature.id)}**:"]
+    fixed = [("Overview", "index.md"), ("Stories", "stories.md"), ("Traceability", "traceability.md"),
+             ("Task graph", "graph.md"), ("Gantt", "gantt.md"), ("Checklist", "checklist.md")]
+    parts += [link(title, site.page(name)) for title, name in fixed if site.page(name) in names]
+    phases = [n for n in names if n.startswith(site.page("graph-phase-"))]
+    if phases and (page in phases or page == site.page("graph.md")):
+        parts.append("phases " + " ".join(link(n.rsplit("-", 1)[1][:-3], n) for n in sorted(
+            phases, key=lambda n: int(n.rsplit("-", 1)[1][:-3]))))
+    parts += [link(Path(path).name, doc_page) for path, (doc_page, _) in site.documents.items()]
+    return " · ".join(parts) + "\n\n"
+
+
 def counts(diagnostics: list[Diagnostic]) -> dict[str, int]:
     out = {"error": 0, "warning": 0, "info": 0}
     for d in diagnostics:
@@ -83,43 +120,6 @@ def progress_bar(done: int, total: int) -> str:
             f'aria-valuenow="{percent}"><span style="width: {percent}%"></span></div>')
 
 
-# -- index -----------------------------------------------------------------------------------------
-
-def index(sites: list[FeatureSite], site_name: str, unreadable: list[str]) -> str:
-    page = "index.md"
-    rows = []
-    for site in sites:
-        feature = site.feature
-        done, total = sum(t.done for t in feature.tasks), len(feature.tasks)
-        spec = feature.spec
-        found = counts(site.analysis.diagnostics)
-        problems = found["error"] + found["warning"]
-        cells = [
-            (feature.feature.id, f'<a href="{attr(href(page, site.page("index.md")))}">{attr(feature.feature.id)}</a>'),
-            (title_of(feature), attr(title_of(feature))),
-            (status_of(feature), attr(status_of(feature))),
-            (f"{(done / total if total else 0):.4f}", f"{progress_bar(done, total)} {done} / {total}"),
-            (str(len(spec.stories) if spec else 0), str(len(spec.stories) if spec else 0)),
-            (str(len(spec.requirements) if spec else 0), str(len(spec.requirements) if spec else 0)),
-            (str(problems), f'{found["error"]} errors, {found["warning"]} warnings' if problems else "none"),
-        ]
-        rows.append("<tr>" + "".join(f'<td data-sort="{attr(key)}">{shown}</td>' for key, shown in cells) + "</tr>")
-    headers = ["Feature", "Title", "Status", "Progress", "Stories", "Requirements", "Diagnostics"]
-    numeric = {"Progress", "Stories", "Requirements", "Diagnostics"}
-    head = "".join(f'<th{" data-numeric" if h in numeric else ""}><button type="button">{h}</button></th>'
-                   for h in headers)
-    # The features table is wide: the (empty) table of contents would cover its last columns.
-    lines = ["---", "hide:", "  - toc", "---", "", f"# {md(site_name)}", "",
-             f"{len(sites)} features. Select a column heading to sort by it.", "",
-             f'<table class="speckit-sortable speckit-features"><thead><tr>{head}</tr></thead><tbody>',
-             *rows, "</tbody></table>", ""]
-    if unreadable:
-        lines += ['!!! failure "Features that could not be read"', ""]
-        lines += [f"    - {md(message)}" for message in unreadable]
-        lines.append("")
-    return "\n".join(lines)
-
-
 # -- per feature -----------------------------------------------------------------------------------
 
 def overview(site: FeatureSite) -> str:
@@ -128,9 +128,7 @@ def overview(site: FeatureSite) -> str:
     spec = feature.spec
     lines = [f"# {md(title_of(feature))}", "", "| | |", "|---|---|",
              f"| Folder | {md(feature.feature.path)} |"]
-    for doc in (feature.spec, feature.plan, feature.task_list):
-        if doc is not None:
-            lines += [f"| {md(k)} | {md(v)} |" for k, v in doc.metadata.items()]
+    lines += [f"| {md(key)} | {shown} |" for key, shown in metadata(feature)]
     lines += ["", f"{progress_bar(done, total)}", "", f"**{done} / {total} tasks done**", ""]
     found = counts(site.analysis.diagnostics)
     lines += [
