@@ -355,8 +355,28 @@ def _diagram(what: str, make: Any) -> str:
 
 def _graph_tables(site: FeatureSite, page: str) -> list[str]:
     facts = site.analysis.graph
+    found = facts.analyses
     lines = ["## Critical path", ""]
+    if facts.critical and found is not None:
+        lines += [f"{len(facts.critical)} tasks, {found.critical_open} of them open.", ""]
     lines.append(" → ".join(site.task_link(page, k) for k in facts.critical) if facts.critical else "No tasks to order.")
+    if found is not None:
+        lines += ["", "## Bottlenecks", "", "Open tasks that the most other open tasks wait on, directly or through "
+                  "others (written dependencies only).", ""]
+        if found.bottlenecks:
+            lines += ["| Task | Blocks | Directly | Title |", "|---|---|---|---|"]
+            lines += [f"| {site.task_link(page, b.task)} | {b.blocks} | {b.direct} | {md(b.title)} |"
+                      for b in found.bottlenecks]
+        else:
+            lines.append("None: no open task is a written dependency of another open task.")
+        lines += ["", "## Redundant dependencies", "", "Written dependencies that others already imply (the "
+                  "transitive reduction drops them): each can go from tasks.md without changing the order.", ""]
+        if found.redundant:
+            lines += ["| Task | waits for | already through |", "|---|---|---|"]
+            lines += [f"| {site.task_link(page, r.after)} | {site.task_link(page, r.before)} | "
+                      f"{' → '.join(site.task_link(page, k) for k in r.via)} |" for r in found.redundant]
+        else:
+            lines.append("None.")
     lines += ["", "## Cycles", ""]
     if facts.cycles:
         lines += ["These tasks wait for each other, so none of them can start; waves and the critical path "

@@ -17,7 +17,7 @@
      to the 688 px column, a 52-task graph's text was a third of its size. The Gantt chart's text is
      set larger than Mermaid's 11 px for the same reason. */
   var SIZE = {
-    flowchart: { useMaxWidth: false },
+    flowchart: { useMaxWidth: false, subGraphTitleMargin: { top: 4, bottom: 28 } },
     gantt: { useMaxWidth: false, fontSize: 14, sectionFontSize: 14, barHeight: 24, barGap: 6, topPadding: 60,
              leftPadding: 180, gridLineStartPadding: 40 }
   };
