@@ -68,7 +68,7 @@ def generate(targets: list[Target], config: Config, project: Path, site_name: st
     from speckit.cache import Cache
     from speckit.check import validate_config
     from speckit.config import repo_root
-    from speckit.site import index
+    from speckit.site import history, index
     from speckit.site import project as proj
     from speckit.site.progress import current
 
@@ -77,14 +77,17 @@ def generate(targets: list[Target], config: Config, project: Path, site_name: st
     root = repo_root(config.specs_path if config.specs_path.exists() else Path.cwd())
     result = Generated(project, project / "mkdocs.yml")
     cache = Cache.open(config)
+    tasks_files = [target.folder / "tasks.md" for target in targets if target.document is None]
+    past = history.read(root, [p for p in tasks_files if p.is_file()], project)
     bar = current()
     bar.start("reading features", len(targets))
     built: list[FeaturePages] = []
     used: set[str] = set()
     for target in targets:
         base = f"features/{_base(target.folder, config, used)}"
+        points = past.points.get(str(target.folder / "tasks.md"), [])
         try:
-            pages, computed = feature_pages(target, config, root, base, collapse_above, cache)
+            pages, computed = feature_pages(target, config, root, base, collapse_above, cache, points, past.reason)
         except InputError as error:
             result.unreadable.append(str(error))
             bar.advance("reading features")
@@ -93,7 +96,9 @@ def generate(targets: list[Target], config: Config, project: Path, site_name: st
         result.computed += computed
         bar.advance("reading features")
 
-    written: dict[str, str] = {"index.md": index.page([p.row for p in built], site_name, result.unreadable)}
+    summed = history.summed(list(past.points.values()))
+    written: dict[str, str] = {"index.md": index.page([p.row for p in built], site_name, result.unreadable, summed,
+                                                      past.reason)}
     for pages in built:
         written.update(pages.pages)
     # Only the index is in the navigation: every page carries the navigation, and a nav that lists
@@ -111,7 +116,8 @@ def generate(targets: list[Target], config: Config, project: Path, site_name: st
 
 
 def feature_pages(target: Target, config: Config, root: Path, base: str, collapse_above: int,
-                  cache: Any | None) -> tuple[FeaturePages, bool]:
+                  cache: Any | None, points: list[Any] | None = None,
+                  no_history: str = "") -> tuple[FeaturePages, bool]:
     """The pages of one feature, from the page cache when nothing they are made of changed.
     Returns them and whether they were computed."""
     from speckit.cache import read_files, recording, target_files
@@ -124,37 +130,38 @@ def feature_pages(target: Target, config: Config, root: Path, base: str, collaps
             made = hashlib.sha256(checklist.read_bytes()).hexdigest() if checklist.is_file() else "none"
         except OSError:
             made = "unreadable"
-        key = cache.key("site", data, extra=f"{base}\0{collapse_above}\0{root}\0{made}")
+        past = hashlib.sha256(json.dumps([no_history, *map(asdict, points or [])]).encode()).hexdigest()
+        key = cache.key("site", data, extra=f"{base}\0{collapse_above}\0{root}\0{made}\0{past}")
         value = cache.get(key) if key else None
         if isinstance(value, dict) and isinstance(value.get("pages"), dict) and isinstance(value.get("row"), dict):
             return FeaturePages(value["pages"], value["row"]), False
     with recording() as probes:
-        pages = _compute(target, config, root, base, collapse_above, data)
+        pages = _compute(target, config, root, base, collapse_above, data, points or [], no_history)
     if key is not None and cache is not None and read_files(data or {}) == data:
         cache.put(key, asdict(pages), probes)  # only if the documents still hold what was parsed
     return pages, True
 
 
 def _compute(target: Target, config: Config, root: Path, base: str, collapse_above: int,
-             data: dict[Path, bytes] | None) -> FeaturePages:
+             data: dict[Path, bytes] | None, points: list[Any], no_history: str) -> FeaturePages:
     from speckit.discover import read
     from speckit.parse import reading
-    from speckit.site import index, pages
+    from speckit.site import diagram_pages, index, pages
     from speckit.site.analysis import analyze
     from speckit.site.documents import render
 
     with reading() as texts:  # each document read once: the text parsed is the text shown
         feature = read(target, data)
         analysis = analyze(feature, config, root)
-    site = pages.FeatureSite(analysis, base)
+    site = pages.FeatureSite(analysis, base, history=points, no_history=no_history)
     names: set[str] = set()
     for path in feature.documents:
         site.documents[path] = (site.page(f"documents/{_doc_name(Path(path), names)}"), render(texts[path]))
-    written = pages.graph(site, collapse_above)
+    written = diagram_pages.graph(site, collapse_above)
     written[site.page("index.md")] = pages.overview(site)
     written[site.page("stories.md")] = pages.stories(site)
     written[site.page("traceability.md")] = pages.traceability(site)
-    written[site.page("gantt.md")] = pages.gantt(site)
+    written[site.page("gantt.md")] = diagram_pages.gantt(site)
     written[site.page("checklist.md")] = pages.checklist(site)
     for path, (page, rendered) in site.documents.items():
         written[page] = pages.document(path, rendered)

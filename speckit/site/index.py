@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from speckit.site.pages import FeatureSite, counts, progress_bar, status_of, title_of
+from speckit.site.history import Point
+from speckit.site.pages import FeatureSite, burndown, counts, progress_bar, status_of, title_of
 from speckit.site.text import attr, href, md
 
 HEADERS = ("Feature", "Title", "Status", "Progress", "Stories", "Requirements", "Diagnostics")
@@ -32,7 +33,8 @@ def row(site: FeatureSite) -> dict[str, Any]:
     }
 
 
-def page(rows: list[dict[str, Any]], site_name: str, unreadable: list[str]) -> str:
+def page(rows: list[dict[str, Any]], site_name: str, unreadable: list[str], history: list[Point] | None = None,
+         no_history: str = "") -> str:
     done = sum(r["done"] for r in rows)
     total = sum(r["total"] for r in rows)
     errors, warnings = sum(r["errors"] for r in rows), sum(r["warnings"] for r in rows)
@@ -61,6 +63,7 @@ def page(rows: list[dict[str, Any]], site_name: str, unreadable: list[str]) -> s
         f'<table class="speckit-sortable speckit-features"><thead><tr>{head}</tr></thead><tbody>',
         *body, "</tbody></table>", "",
     ]
+    lines += ["## Progress over time", "", *burndown(history or [], no_history), ""]
     if unreadable:
         lines += ['!!! failure "Features that could not be read"', ""]
         lines += [f"    - {md(message)}" for message in unreadable]

@@ -83,3 +83,36 @@ def test_index_totals_and_overview_metadata_once(tmp_path: Path) -> None:
     rows = [line for line in overview.splitlines() if line.startswith("| Status")]
     assert rows == ["| Status | Draft (spec\\.md)<br>Approved (plan\\.md) |"], rows
     assert sum(line.startswith("| Created") for line in overview.splitlines()) == 1
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@x", "HOME": str(root), "PATH": "/usr/bin:/bin"})
+
+
+def test_progress_over_time_from_git_history(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    feature = write_generated(repo / "specs" / "001-f", 1, phases=2, per_phase=3, done_every=100)
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "tasks")
+    tasks = feature / "tasks.md"
+    tasks.write_text(tasks.read_text(encoding="utf-8").replace("- [ ] T001", "- [x] T001").replace("- [ ] T002", "- [x] T002"),
+                     encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "two done")
+    _build(repo)
+    overview = (repo / "p" / "docs" / "features" / "001-f" / "index.md").read_text(encoding="utf-8")
+    assert "2 commits changed tasks.md" in overview
+    assert "  bar [0, 2]\n  line [6, 4]\n" in overview and "xychart-beta" in overview
+    index = (repo / "p" / "docs" / "index.md").read_text(encoding="utf-8")
+    assert "  bar [0, 2]\n  line [6, 4]\n" in index
+    counted = json.loads((repo / "p" / "history.json").read_text(encoding="utf-8"))
+    assert sorted(counted.values()) == [[0, 6], [2, 4]]  # cached by blob: a rebuild counts only new versions
+
+    plain = tmp_path / "plain"
+    write_generated(plain / "specs" / "001-f", 1, phases=2, per_phase=3)
+    (plain / ".git").mkdir()  # a folder that looks like a repository root but has no history
+    _build(plain)
+    overview = (plain / "p" / "docs" / "features" / "001-f" / "index.md").read_text(encoding="utf-8")
+    assert "No history: " in overview and "xychart" not in overview

@@ -19,13 +19,15 @@
   var SIZE = {
     flowchart: { useMaxWidth: false, subGraphTitleMargin: { top: 4, bottom: 28 } },
     gantt: { useMaxWidth: false, fontSize: 14, sectionFontSize: 14, barHeight: 24, barGap: 6, topPadding: 60,
-             leftPadding: 180, gridLineStartPadding: 40 }
+             leftPadding: 180, gridLineStartPadding: 40 },
+    xyChart: { useMaxWidth: false, width: 900, height: 360 }
   };
   var initialize = mermaid.initialize;
   mermaid.initialize = function (config) {
     var merged = Object.assign({}, SIZE, config || {}, SAFE);
     merged.flowchart = Object.assign({}, SIZE.flowchart, (config || {}).flowchart);
     merged.gantt = Object.assign({}, SIZE.gantt, (config || {}).gantt);
+    merged.xyChart = Object.assign({}, SIZE.xyChart, (config || {}).xyChart);
     return initialize.call(mermaid, merged);
   };
   mermaid.initialize({ startOnLoad: false });
