@@ -102,7 +102,7 @@ def local_nav(site: FeatureSite, page: str, names: list[str]) -> str:
     def link(title: str, target: str) -> str:
         return f"**{md(title)}**" if target == page else f"[{md(title)}]({md_link(page, target)})"
 
-    parts = [f"[← all features]({md_link(page, 'index.md')})", f"**{md(site.feature.feature.id)}**:"]
+    parts = [f"[← all features]({md_link(page, 'index.md')})"]
     fixed = [("Overview", "index.md"), ("Stories", "stories.md"), ("Traceability", "traceability.md"),
              ("Task graph", "graph.md"), ("Gantt", "gantt.md"), ("Checklist", "checklist.md")]
     parts += [link(title, site.page(name)) for title, name in fixed if site.page(name) in names]
@@ -111,7 +111,7 @@ def local_nav(site: FeatureSite, page: str, names: list[str]) -> str:
         parts.append("phases " + " ".join(link(n.rsplit("-", 1)[1][:-3], n) for n in sorted(
             phases, key=lambda n: int(n.rsplit("-", 1)[1][:-3]))))
     parts += [link(Path(path).name, doc_page) for path, (doc_page, _) in site.documents.items()]
-    return " · ".join(parts) + "\n\n"
+    return f"{parts[0]} · **{md(site.feature.feature.id)}**: " + " · ".join(parts[1:]) + "\n\n"
 
 
 def burndown(points: list[Point], no_history: str) -> list[str]:
