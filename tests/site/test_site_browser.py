@@ -140,6 +140,7 @@ def test_task_labels_are_readable_at_every_size(site: Path, browser: Browser) ->
             visit = browser.visit(base + page, html, screenshot=shot, action=measure, width=1400)
             problems += visit.problems()
     assert problems == []
+    print(f"smallest task-label text, px at a 1400 px window: {smallest}")  # shown with pytest -s
     assert all(size >= 11 for size in smallest.values()), smallest
     graph = (site / "features" / "t020" / "graph" / "index.html").read_text(encoding="utf-8")
     assert "~~~" in graph.replace("&lt;", "<").replace("~~~", "~~~")  # the unlinked phase is wrapped into rows
