@@ -12,8 +12,9 @@ from speckit.commands import config_option, load_config
 from speckit.config import Config, repo_root
 from speckit.discover import features
 from speckit.errors import InputError
-from speckit.site import build_site, generate, hook_source
-from speckit.site.project import claim, mermaid_asset, show_mkdocs_logs, write_if_changed
+from speckit.site import COLLAPSE_ABOVE, build_site, generate, serving
+from speckit.site.progress import showing
+from speckit.site.project import claim, mermaid_asset, show_mkdocs_logs
 
 
 @click.group("docs")
@@ -41,7 +42,7 @@ def _common(function: click.decorators.FC) -> click.decorators.FC:
         click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="Where the generated mkdocs project goes (default: .speckit/site beside the config)."),
         click.option("--site-name", default="Specifications", show_default=True, help="Title of the site."),
-        click.option("--collapse-above", type=click.IntRange(min=1), default=60, show_default=True,
+        click.option("--collapse-above", type=click.IntRange(min=1), default=COLLAPSE_ABOVE, show_default=True,
                      help="Draw a feature's task graph per phase when it has more tasks than this."),
         config_option,
     ]):
@@ -94,16 +95,13 @@ def serve_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
     project, within = _project(project_dir, config)
     claim(project, False, "generated mkdocs project", within)
     targets = features(paths, config)
-    hook = project / "speckit_hook.py"
-    arguments = {
-        "cwd": os.getcwd(), "config": str(config.source) if config.source else None, "paths": list(paths),
-        "project": str(project), "site_name": site_name, "collapse_above": collapse_above,
-        "hooks": [str(hook)], "within": str(within),
-    }
-    write_if_changed(hook, hook_source(arguments), within)
-    generated = generate(targets, config, project, site_name, collapse_above, (str(hook),), within=within)
+    with showing():
+        generated = generate(targets, config, project, site_name, collapse_above, within=within)
     for message in generated.unreadable:
         click.echo(f"speckit: error: {message}", err=True)
+    # From here on, the hook regenerates before each of mkdocs' builds (speckit.site.serving).
+    serving.start(serving.Serving(Path(os.getcwd()), config.source, tuple(paths), project, site_name, collapse_above,
+                                  within))
     watch = [str(config.specs_path)] if config.specs_path.is_dir() else []
     watch += [str(Path(p).resolve()) for p in paths if Path(p).exists()]
     if config.source:
@@ -111,8 +109,10 @@ def serve_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
     show_mkdocs_logs()
     click.echo(f"serving {generated.features} features on http://{addr}/ (Ctrl-C stops)", err=True)
     try:
-        serve(config_file=str(generated.config_file), livereload=not no_livereload, watch=sorted(set(watch)),
-              dev_addr=addr)
+        # A dirty serve: after the first build, mkdocs renders only the pages the hook rewrote.
+        with showing():
+            serve(config_file=str(generated.config_file), livereload=not no_livereload, watch=sorted(set(watch)),
+                  dev_addr=addr, build_type="dirty")
     except (Abort, ConfigurationError) as error:
         # mkdocs has logged the reason ("'dev_addr': '256.1.1.1' does not appear to be an IPv4 ...").
         raise InputError(f"mkdocs serve failed: {error}") from None

@@ -31,12 +31,26 @@ def _load(feature: str, config_path: Path | None) -> tuple[Feature, Path]:
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "json", "text"]), default="mermaid",
               show_default=True)
 @click.option("--why", "why", metavar="TASK", help="Explain every edge of TASK: what it waits for and what waits for it.")
+@click.option("--analyze", is_flag=True,
+              help="Print the bottleneck tasks, redundant dependencies and the critical path (text, or --format json).")
 @config_option
-def graph_command(feature: str, fmt: str, why: str | None, config_path: Path | None) -> None:
+def graph_command(feature: str, fmt: str, why: str | None, analyze: bool, config_path: Path | None) -> None:
     """Print FEATURE's task graph: explicit dependencies and the implied phase and story order,
-    with cycles, waves and the critical path (json), or why one task's edges exist (--why)."""
+    with cycles, waves and the critical path (json), why one task's edges exist (--why), or its
+    bottlenecks, redundant dependencies and critical path (--analyze)."""
     model, _ = _load(feature, config_path)
     graph = build_graph(model)
+    if analyze:
+        if why is not None:
+            raise InputError("--analyze and --why: choose one")
+        from speckit import analysis
+
+        found = analysis.analyze(graph, model.feature.id)
+        if fmt == "json":
+            click.echo(json.dumps(analysis.as_data(found), indent=2, ensure_ascii=False))
+        else:
+            click.echo(printable(analysis.as_text(found)))
+        return
     if why is not None:
         if why not in graph.index:
             raise InputError(f"{why}: no such task in {model.task_list.path if model.task_list else feature}")

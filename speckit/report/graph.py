@@ -1,28 +1,22 @@
 """The task graph as Mermaid, Graphviz DOT or JSON.
 
-Task titles come from documents and never execute: Mermaid labels are entity-escaped (no HTML, no
-Markdown strings, no directives can be smuggled in), DOT strings are quoted and escaped, and node
-names in both are generated (``n0``, ``n1`` ...), never taken from the text.
+Task titles come from documents and never execute: Mermaid labels go through the site's escaper
+(``speckit.site.mermaid.label``: plain text, every character Mermaid gives a meaning to as an entity
+code, so no HTML, Markdown string, directive or statement can be smuggled in), DOT strings are
+quoted and escaped, and node names in both are generated (``n0``, ``n1`` ...), never taken from the
+text.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
 from speckit.graph import TaskGraph
+from speckit.site.mermaid import label as mermaid_text
 
-_MERMAID = {"#": "#35;", "&": "#amp;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;",
-            "|": "#124;", "{": "#123;", "}": "#125;", "[": "#91;", "]": "#93;", "\\": "#92;"}
 _MARK = {"done": "✓", "struck": "✗", "partial": "◐", "open": "○"}
-
-
-def mermaid_text(text: str, limit: int = 60) -> str:
-    """A label safe inside Mermaid's ``["..."]``: one line, entity-escaped, shortened."""
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return "".join(_MERMAID.get(ch, ch) for ch in text)
 
 
 def _phase_groups(graph: TaskGraph) -> list[tuple[int, str, list[int]]]:
@@ -56,7 +50,7 @@ def mermaid(graph: TaskGraph) -> str:
     # Implied order between phases is drawn once per pair of phases, not once per pair of tasks.
     tiers = [[p for p in members if graph.phases[p].tasks] for members in graph.tiers]
     tiers = [t for t in tiers if t]
-    for before, after in zip(tiers, tiers[1:]):
+    for before, after in itertools.pairwise(tiers):
         for a in before:
             for b in after:
                 lines.append(f"  p{a} -.-> p{b}")

@@ -1,26 +1,39 @@
 """The docs site: every feature as pages (overview, stories with INVEST, traceability, task graph,
 Gantt, checklist and gates, the documents themselves), built by mkdocs-material, offline.
 
-``generate()`` reads top to bottom: features -> analyses -> rendered documents -> pages -> nav ->
-mkdocs.yml and assets. ``build_site()`` then runs mkdocs on the generated project. The generated
-project lives in ``.speckit/site/`` (``mkdocs.yml`` and ``docs/``); it is rebuilt from the specs on
-every run, so nothing in it is a person's file.
+``generate()`` reads top to bottom: features -> (page cache, or analyses -> rendered documents ->
+pages) -> index -> mkdocs.yml and assets. ``build_site()`` then runs mkdocs on the generated
+project. The generated project lives in ``.speckit/site/`` (``mkdocs.yml`` and ``docs/``); it is
+rebuilt from the specs on every run, so nothing in it is a person's file.
+
+Incremental: a feature's pages are cached under the content of what produced them (its documents,
+its ``build/checklist.json``, the config and speckit's own code: the check cache's keys, see
+``speckit.check.cached``), only pages whose text changed are written, and when the navigation and the set
+of pages are those of the last build into the same folder, mkdocs rebuilds only the pages written
+since (its dirty build; the hook keeps the other pages' search entries).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from speckit.config import Config
 from speckit.discover import Target
 from speckit.errors import InputError
 from speckit.site.text import slug
 
-DEFAULT_COLLAPSE_ABOVE = 60
+COLLAPSE_ABOVE = 60
+"""Above this many tasks a feature's graph is drawn per phase (``--collapse-above``'s default)."""
+WIDE = "---\nhide:\n  - navigation\n  - toc\nsearch:\n  exclude: true\n---\n\n"
+"""Front matter of the diagram pages: no sidebars (the diagram gets the window's width), and out of
+the search index (their text is Mermaid source and the tables of the other pages)."""
+STATE = "build-state.json"
+"""In the project: what the last successful build into a site folder was built from."""
 
 
 @dataclass
@@ -30,90 +43,151 @@ class Generated:
     features: int = 0
     pages: int = 0
     unreadable: list[str] = field(default_factory=list)
+    computed: int = 0
+    """features whose pages were computed (the others came from the page cache)"""
+    written: int = 0
+    """pages whose text changed and were written"""
+    names: list[str] = field(default_factory=list)
+    """every page of the project, relative to docs/"""
+
+
+@dataclass
+class FeaturePages:
+    """What one feature adds to the site: its pages (path under docs/ -> Markdown) and its index row."""
+
+    pages: dict[str, str]
+    row: dict[str, Any]
 
 
 def generate(targets: list[Target], config: Config, project: Path, site_name: str = "Specifications",
-             collapse_above: int = DEFAULT_COLLAPSE_ABOVE, hooks: tuple[str, ...] = (),
+             collapse_above: int = COLLAPSE_ABOVE, hooks: tuple[str, ...] = (),
              within: Path | None = None) -> Generated:
     """Write the mkdocs project for ``targets`` into ``project``; unreadable features are listed, not fatal.
-    Every file written stays inside ``within`` (default: the repository that holds ``project``)."""
+    Every file written stays inside ``within`` (default: the repository that holds ``project``).
+    ``hooks``: mkdocs hooks besides speckit's own."""
+    from speckit.check.cached import open_cache
     from speckit.check import validate_config
     from speckit.config import repo_root
-    from speckit.discover import read
-    from speckit.parse import reading
-    from speckit.site import pages
+    from speckit.site import history, index
     from speckit.site import project as proj
-    from speckit.site.analysis import analyze
-    from speckit.site.documents import render
+    from speckit.site.progress import current
 
     validate_config(config)  # a bad leftover_patterns regex is one line, not an internal error
     docs = project / "docs"
     root = repo_root(config.specs_path if config.specs_path.exists() else Path.cwd())
     result = Generated(project, project / "mkdocs.yml")
-    sites: list[pages.FeatureSite] = []
+    cache = open_cache(config)
+    tasks_files = [target.folder / "tasks.md" for target in targets if target.document is None]
+    past = history.read(root, [p for p in tasks_files if p.is_file()], project)
+    bar = current()
+    bar.start("reading features", len(targets))
+    built: list[FeaturePages] = []
     used: set[str] = set()
     for target in targets:
+        base = f"features/{_base(target.folder, config, used)}"
+        points = past.points.get(str(target.folder / "tasks.md"), [])
         try:
-            with reading() as texts:  # each document read once: the text parsed is the text shown
-                feature = read(target)
-                analysis = analyze(feature, config, root)
-            base = _base(target.folder, config, used)
-            site = pages.FeatureSite(analysis, f"features/{base}")
-            names: set[str] = set()
-            for path in feature.documents:
-                site.documents[path] = (site.page(f"documents/{_doc_name(Path(path), names)}"),
-                                        render(texts[path]))
+            pages, computed = feature_pages(target, config, root, base, collapse_above, cache, points, past.reason)
         except InputError as error:
             result.unreadable.append(str(error))
+            bar.advance("reading features")
             continue
-        sites.append(site)
+        built.append(pages)
+        result.computed += computed
+        bar.advance("reading features")
 
-    written: dict[str, str] = {"index.md": pages.index(sites, site_name, result.unreadable)}
+    summed = history.summed(list(past.points.values()))
+    written: dict[str, str] = {"index.md": index.page([p.row for p in built], site_name, result.unreadable, summed,
+                                                      past.reason)}
+    for pages in built:
+        written.update(pages.pages)
+    # Only the index is in the navigation: every page carries the navigation, and a nav that lists
+    # the features grows each page with their number (227 features: 100-240 KB a page). A feature's
+    # pages link to each other in a bar at their top instead.
     nav: proj.Nav = [("Features", "index.md")]
-    for site in sites:
-        graph_pages = pages.graph(site, collapse_above)
-        written.update(graph_pages)
-        written[site.page("index.md")] = pages.overview(site)
-        written[site.page("stories.md")] = pages.stories(site)
-        written[site.page("traceability.md")] = pages.traceability(site)
-        written[site.page("gantt.md")] = pages.gantt(site)
-        written[site.page("checklist.md")] = pages.checklist(site)
-        for path, (page, rendered) in site.documents.items():
-            written[page] = pages.document(path, rendered)
-        graph_nav: proj.Nav | str = site.page("graph.md")
-        if len(graph_pages) > 1:
-            phases: proj.Nav = [("All phases", site.page("graph.md"))]
-            phases += [(f"Phase {n}", site.page(f"graph-phase-{n}.md")) for n in range(1, len(graph_pages))]
-            graph_nav = phases
-        nav.append((site.feature.feature.id, [
-            ("Overview", site.page("index.md")),
-            ("Stories and INVEST", site.page("stories.md")),
-            ("Traceability", site.page("traceability.md")),
-            ("Task graph", graph_nav),
-            ("Gantt", site.page("gantt.md")),
-            ("Checklist and gates", site.page("checklist.md")),
-            ("Documents", [(Path(path).name, page) for path, (page, _) in site.documents.items()]),
-        ]))
-
     for name, text in written.items():
-        proj.write_if_changed(docs / name, text, within)
+        result.written += proj.write_if_changed(docs / name, text, within)
     proj.remove_stale(docs, {docs / name for name in written}, within)
     proj.copy_assets(docs, within)
-    proj.write_if_changed(result.config_file, proj.config_text(site_name, nav, hooks), within)
+    proj.write_if_changed(result.config_file, proj.config_text(site_name, nav, (proj.hook_path(), *hooks)), within)
     proj.write_if_changed(project / proj.MARKER, "generated by speckit docs; safe to delete\n", within)
-    result.features, result.pages = len(sites), len(written)
+    result.features, result.pages, result.names = len(built), len(written), sorted(written)
     return result
 
 
+def feature_pages(target: Target, config: Config, root: Path, base: str, collapse_above: int,
+                  cache: Any | None, points: list[Any] | None = None,
+                  no_history: str = "") -> tuple[FeaturePages, bool]:
+    """The pages of one feature, from the page cache when nothing they are made of changed.
+    Returns them and whether they were computed."""
+    from speckit.check.cached import read_files
+    from speckit.discover import documents as target_files
+    from speckit.probes import recording
+
+    data = read_files(target_files(target))
+    key = None
+    if cache is not None and data is not None:
+        checklist = target.folder / "build" / "checklist.json"
+        try:
+            made = hashlib.sha256(checklist.read_bytes()).hexdigest() if checklist.is_file() else "none"
+        except OSError:
+            made = "unreadable"
+        past = hashlib.sha256(json.dumps([no_history, *map(asdict, points or [])]).encode()).hexdigest()
+        key = cache.key("site", data, extra=f"{base}\0{collapse_above}\0{root}\0{made}\0{past}")
+        value = cache.get(key) if key else None
+        if isinstance(value, dict) and isinstance(value.get("pages"), dict) and isinstance(value.get("row"), dict):
+            return FeaturePages(value["pages"], value["row"]), False
+    with recording() as probes:
+        pages = _compute(target, config, root, base, collapse_above, data, points or [], no_history)
+    if key is not None and cache is not None and read_files(data or {}) == data:
+        cache.put(key, asdict(pages), probes)  # only if the documents still hold what was parsed
+    return pages, True
+
+
+def _compute(target: Target, config: Config, root: Path, base: str, collapse_above: int,
+             data: dict[Path, bytes] | None, points: list[Any], no_history: str) -> FeaturePages:
+    from speckit.discover import read
+    from speckit.parse import reading
+    from speckit.site import diagram_pages, index, pages
+    from speckit.site.analysis import analyze
+    from speckit.site.documents import render
+
+    with reading() as texts:  # each document read once: the text parsed is the text shown
+        feature = read(target, data)
+        analysis = analyze(feature, config, root)
+    site = pages.FeatureSite(analysis, base, history=points, no_history=no_history)
+    names: set[str] = set()
+    for path in feature.documents:
+        site.documents[path] = (site.page(f"documents/{_doc_name(Path(path), names)}"), render(texts[path]))
+    written = diagram_pages.graph(site, collapse_above)
+    written[site.page("index.md")] = pages.overview(site)
+    written[site.page("stories.md")] = pages.stories(site)
+    written[site.page("traceability.md")] = pages.traceability(site)
+    written[site.page("gantt.md")] = diagram_pages.gantt(site)
+    written[site.page("checklist.md")] = pages.checklist(site)
+    for path, (page, rendered) in site.documents.items():
+        written[page] = pages.document(path, rendered)
+    page_names = sorted(written)
+    for name in page_names:
+        wide = name.rsplit("/", 1)[-1].startswith(("graph", "gantt"))
+        written[name] = (WIDE if wide else "") + pages.local_nav(site, name, page_names) + written[name]
+    return FeaturePages(written, index.row(site))
+
+
 def build_site(targets: list[Target], config: Config, project: Path, out: Path, *, site_name: str = "Specifications",
-               collapse_above: int = DEFAULT_COLLAPSE_ABOVE, strict: bool = False, force: bool = False,
+               collapse_above: int = COLLAPSE_ABOVE, strict: bool = False, force: bool = False,
                project_within: Path | None = None, out_within: Path | None = None) -> tuple[Generated, int]:
     """Generate the project and build the static site into ``out``. Returns the project and the
     number of warnings mkdocs logged. ``project`` and ``out`` are absolute (resolved once, against
     the folder the user typed them in: mkdocs would read a relative site_dir against mkdocs.yml's
     folder and clean another folder than the one checked). Both must be folders speckit owns (see
-    ``project.claim``) and stay inside ``*_within``: the repository, or the folder the user named."""
+    ``project.claim``) and stay inside ``*_within``: the repository, or the folder the user named.
+
+    The build is dirty (only pages written since the last build are rendered) when the last
+    successful build went into the same folder from the same mkdocs.yml, pages and speckit code."""
+    from speckit.check.cached import code_fingerprint
     from speckit.site import project as proj
+    from speckit.site.progress import showing
 
     project, out = Path(os.path.abspath(project)), Path(os.path.abspath(out))
     project_within = project_within or project
@@ -121,36 +195,23 @@ def build_site(targets: list[Target], config: Config, project: Path, out: Path, 
     proj.mermaid_asset()  # fail before any work when the package lacks it
     proj.claim(project, force, "generated mkdocs project", project_within)
     proj.clear_site(out, force, out_within)
-    generated = generate(targets, config, project, site_name, collapse_above, within=project_within)
-    warnings = proj.run_build(generated.config_file, out, strict)
+    with showing():
+        generated = generate(targets, config, project, site_name, collapse_above, within=project_within)
+        state = {"format": 1, "code": code_fingerprint(), "out": str(out), "strict": strict,
+                 "config": hashlib.sha256(generated.config_file.read_bytes()).hexdigest(),
+                 "pages": hashlib.sha256("\n".join(generated.names).encode()).hexdigest()}
+        state_file = project / STATE
+        try:
+            previous = json.loads(state_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            previous = None
+        dirty = previous == state and (out / "index.html").is_file() and (out / proj.MARKER).is_file()
+        if state_file.exists():
+            state_file.unlink()  # a build that fails midway leaves no claim that the site is whole
+        warnings = proj.run_build(generated.config_file, out, strict, dirty=dirty)
     proj.mark_site(out, out_within)
+    proj.write_if_changed(state_file, json.dumps(state) + "\n", project_within)
     return generated, warnings
-
-
-def hook_source(arguments: Mapping[str, object]) -> str:
-    """A mkdocs hook for 'docs serve': regenerate the pages from the specs before every rebuild."""
-    return (
-        "# Generated by 'speckit docs serve': regenerates the pages from the specs before each rebuild.\n"
-        "from speckit.site import regenerate\n\n"
-        f"ARGUMENTS = {json.dumps(json.dumps(arguments))}\n\n\n"
-        "def on_pre_build(config, **kwargs):\n"
-        "    regenerate(ARGUMENTS)\n"
-    )
-
-
-def regenerate(arguments: str) -> None:
-    """Called by the serve hook: the same generation as 'docs build', from the saved arguments."""
-    from speckit import config as config_module
-    from speckit.discover import features
-
-    args = json.loads(arguments)
-    config = config_module.load(Path(args["cwd"]), Path(args["config"]) if args["config"] else None)
-    targets = features(args["paths"], config)
-    within = Path(args["within"]) if args.get("within") else None
-    generated = generate(targets, config, Path(args["project"]), args["site_name"], args["collapse_above"],
-                         tuple(args["hooks"]), within=within)
-    for message in generated.unreadable:
-        print(f"speckit: error: {message}")
 
 
 def _base(folder: Path, config: Config, used: set[str]) -> str:

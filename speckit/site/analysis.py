@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from speckit.analysis import Analyses
 from speckit.config import Config
 from speckit.model import Diagnostic, Feature, Task
 
@@ -30,6 +31,8 @@ class GraphFacts:
     cycle_members: set[str]
     waves: list[list[str]]
     critical: list[str]
+    analyses: Analyses | None = None
+    """bottlenecks, redundant dependencies, the critical path's length (speckit.analysis)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,7 @@ def analyze(feature: Feature, config: Config, repo_root: Path) -> Analysis:
 
 
 def graph_facts(feature: Feature) -> GraphFacts:
+    from speckit.analysis import analyze as analyze_graph
     from speckit.graph import build_graph
 
     graph = build_graph(feature)
@@ -75,7 +79,7 @@ def graph_facts(feature: Feature) -> GraphFacts:
     for index, key in enumerate(keys):
         position.setdefault(key, index)  # a duplicated id: its first task, as before
     return GraphFacts(keys, position, explicit, implied, graph.cycles(), members, graph.waves(),
-                      graph.critical_path())
+                      graph.critical_path(), analyze_graph(graph, feature.feature.id))
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -17,8 +17,7 @@ from speckit.site import mermaid
 from speckit.site.analysis import Analysis
 from speckit.site.text import md
 
-COLLAPSE_ABOVE = 60
-GANTT_TASKS_ABOVE = 60
+GANTT_TASKS_ABOVE = 100
 NO_PHASE = "(no phase)"
 
 

@@ -12,6 +12,7 @@ cannot raise those limits (they are "secure" keys). Large graphs are therefore d
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,9 +39,22 @@ CRITICAL_LINK = "stroke:#e37400,stroke-width:3px"
 CYCLE_LINK = "stroke:#d93025,stroke-width:3px"
 
 
+# Markdown that a title carries and a diagram should not show: `code` spans, **bold** and
+# __bold__ markers, [text](target) links. Real titles are full of `src/models/user.py`.
+_CODE = re.compile(r"`+")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+
+
+def plain(text: str) -> str:
+    """``text`` without the Markdown marks a reader would see as noise in a diagram."""
+    return _CODE.sub("", _STRONG.sub(r"\2", _LINK.sub(r"\1", text)))
+
+
 def label(text: str, limit: int = LABEL_LENGTH) -> str:
-    """``text`` as the inside of a double-quoted Mermaid label: one line, shortened, escaped."""
-    text = _CONTROL.sub(" ", text).strip()
+    """``text`` as the inside of a double-quoted Mermaid label: plain text on one line, shortened,
+    escaped. The one Mermaid escaper of speckit (the site and ``speckit graph --format mermaid``)."""
+    text = _CONTROL.sub(" ", plain(text)).strip()
     text = re.sub(r"\s+", " ", text)
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
@@ -111,8 +125,10 @@ def flowchart(flow: Flow) -> str:
     # A critical path may run along implied edges that are not drawn: draw those steps thick.
     path_steps = [pair for pair in sorted(flow.critical_links) if pair not in drawn and pair[0] in ids and pair[1] in ids]
     group_links = [g for g in flow.group_links if g.before in group_ids and g.after in group_ids]
-    if len(links) + len(path_steps) + len(group_links) > MAX_EDGES:
-        raise TooLarge(f"{len(links) + len(path_steps) + len(group_links)} links (Mermaid draws at most 500)")
+    rows = _rows(by_group, {k for pair in [*drawn, *path_steps] for k in pair})
+    if len(links) + len(path_steps) + len(group_links) + len(rows) > MAX_EDGES:
+        raise TooLarge(f"{len(links) + len(path_steps) + len(group_links) + len(rows)} links "
+                       "(Mermaid draws at most 500)")
     red: list[int] = []
     orange: list[int] = []
     index = 0
@@ -134,6 +150,9 @@ def flowchart(flow: Flow) -> str:
         text = f'|"{label(link.text, 40)}"|' if link.text else ""
         lines.append(f"  {group_ids[link.before]} -.->{text} {group_ids[link.after]}")
         index += 1
+    for before, after in rows:
+        lines.append(f"  {ids[before]} ~~~ {ids[after]}")
+        index += 1
 
     lines.append(f"  classDef done {DONE_STYLE}")
     lines.append(f"  classDef critical {CRITICAL_STYLE}")
@@ -154,6 +173,21 @@ def flowchart(flow: Flow) -> str:
     if len(text) > MAX_TEXT:
         raise TooLarge(f"{len(text)} characters of Mermaid (it draws at most 50,000)")
     return text
+
+
+def _rows(by_group: dict[str | None, list[Node]], linked: set[str]) -> list[tuple[str, str]]:
+    """Invisible links that wrap each cluster's unlinked tasks into rows. Mermaid puts the nodes of
+    a cluster that no edge orders side by side: a phase of 20 tasks without dependencies became one
+    strip 20 px tall once shrunk to the page. Linking task i to task i + width stacks them in rows
+    of ``width`` (about the square root of their number, 3 to 6 across)."""
+    out: list[tuple[str, str]] = []
+    for members in by_group.values():
+        free = [n.key for n in members if n.key not in linked]
+        if len(free) <= 3:
+            continue
+        width = max(3, min(6, math.ceil(math.sqrt(len(free)))))
+        out += [(free[i], free[i + width]) for i in range(len(free) - width)]
+    return out
 
 
 @dataclass(frozen=True, slots=True)

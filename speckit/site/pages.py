@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from speckit.model import CheckItem, Diagnostic, Feature, Section
-from speckit.site import diagrams, mermaid
+from speckit.site import diagrams
 from speckit.site.analysis import LETTERS, Analysis
 from speckit.site.documents import Rendered
-from speckit.site.text import attr, href, md, md_link
+from speckit.site.history import Point
+from speckit.site.text import md, md_link
 
 LETTER_NAMES = {"I": "Independent", "N": "Negotiable", "V": "Valuable", "E": "Estimable", "S": "Small",
                 "T": "Testable"}
@@ -32,6 +33,10 @@ class FeatureSite:
     """folder of the feature's pages, e.g. ``features/001-team-reminders``"""
     documents: dict[str, tuple[str, Rendered]] = field(default_factory=dict)
     """document path -> (page, rendered)"""
+    history: list[Point] = field(default_factory=list)
+    """done and open tasks at each commit that changed tasks.md (speckit.site.history)"""
+    no_history: str = ""
+    """why there is no history, when there is none"""
 
     @property
     def feature(self) -> Feature:
@@ -70,6 +75,59 @@ def status_of(feature: Feature) -> str:
     return ""
 
 
+def metadata(feature: Feature) -> list[tuple[str, str]]:
+    """Each metadata key once (spec.md's spelling first), as escaped Markdown: its value, or, where
+    the documents disagree, each value with the documents that give it (``Draft (spec.md)``)."""
+    seen: dict[str, tuple[str, dict[str, list[str]]]] = {}
+    for doc in (feature.spec, feature.plan, feature.task_list):
+        if doc is None:
+            continue
+        for key, value in doc.metadata.items():
+            name, values = seen.setdefault(key.strip().lower(), (key, {}))
+            # 'Approved' and 'APPROVED' agree: the first spelling is shown.
+            spelling = next((v for v in values if v.lower() == value.strip().lower()), value.strip())
+            values.setdefault(spelling, []).append(Path(doc.path).name)
+    out = []
+    for name, values in seen.values():
+        if len(values) == 1:
+            out.append((name, md(next(iter(values)))))
+        else:
+            out.append((name, "<br>".join(f"{md(v)} ({md(', '.join(docs))})" for v, docs in values.items())))
+    return out
+
+
+def local_nav(site: FeatureSite, page: str, names: list[str]) -> str:
+    """The bar at the top of each of a feature's pages: the index, then the feature's pages, the
+    current one in bold. It stands in for a site navigation that would list every feature."""
+    def link(title: str, target: str) -> str:
+        return f"**{md(title)}**" if target == page else f"[{md(title)}]({md_link(page, target)})"
+
+    parts = [f"[← all features]({md_link(page, 'index.md')})"]
+    fixed = [("Overview", "index.md"), ("Stories", "stories.md"), ("Traceability", "traceability.md"),
+             ("Task graph", "graph.md"), ("Gantt", "gantt.md"), ("Checklist", "checklist.md")]
+    parts += [link(title, site.page(name)) for title, name in fixed if site.page(name) in names]
+    phases = [n for n in names if n.startswith(site.page("graph-phase-"))]
+    if phases and (page in phases or page == site.page("graph.md")):
+        parts.append("phases " + " ".join(link(n.rsplit("-", 1)[1][:-3], n) for n in sorted(
+            phases, key=lambda n: int(n.rsplit("-", 1)[1][:-3]))))
+    parts += [link(Path(path).name, doc_page) for path, (doc_page, _) in site.documents.items()]
+    return f"{parts[0]} · **{md(site.feature.feature.id)}**: " + " · ".join(parts[1:]) + "\n\n"
+
+
+def burndown(points: list[Point], no_history: str) -> list[str]:
+    """The burndown chart of ``points``, or a sentence saying why there is none."""
+    from speckit.site.history import MAX_POINTS, chart
+
+    if no_history:
+        return [f"No history: {md(no_history)}."]
+    if not points:
+        return ["No history: tasks.md has not been committed yet."]
+    shown = min(len(points), MAX_POINTS)
+    commits = f"{len(points)} commits" if len(points) != 1 else "1 commit"
+    return [f"{commits} changed tasks.md. Bars: tasks done; line: tasks open; one column per commit"
+            f"{f' (the last {shown})' if shown < len(points) else ''}.", "", diagrams.fence(chart(points))]
+
+
 def counts(diagnostics: list[Diagnostic]) -> dict[str, int]:
     out = {"error": 0, "warning": 0, "info": 0}
     for d in diagnostics:
@@ -83,43 +141,6 @@ def progress_bar(done: int, total: int) -> str:
             f'aria-valuenow="{percent}"><span style="width: {percent}%"></span></div>')
 
 
-# -- index -----------------------------------------------------------------------------------------
-
-def index(sites: list[FeatureSite], site_name: str, unreadable: list[str]) -> str:
-    page = "index.md"
-    rows = []
-    for site in sites:
-        feature = site.feature
-        done, total = sum(t.done for t in feature.tasks), len(feature.tasks)
-        spec = feature.spec
-        found = counts(site.analysis.diagnostics)
-        problems = found["error"] + found["warning"]
-        cells = [
-            (feature.feature.id, f'<a href="{attr(href(page, site.page("index.md")))}">{attr(feature.feature.id)}</a>'),
-            (title_of(feature), attr(title_of(feature))),
-            (status_of(feature), attr(status_of(feature))),
-            (f"{(done / total if total else 0):.4f}", f"{progress_bar(done, total)} {done} / {total}"),
-            (str(len(spec.stories) if spec else 0), str(len(spec.stories) if spec else 0)),
-            (str(len(spec.requirements) if spec else 0), str(len(spec.requirements) if spec else 0)),
-            (str(problems), f'{found["error"]} errors, {found["warning"]} warnings' if problems else "none"),
-        ]
-        rows.append("<tr>" + "".join(f'<td data-sort="{attr(key)}">{shown}</td>' for key, shown in cells) + "</tr>")
-    headers = ["Feature", "Title", "Status", "Progress", "Stories", "Requirements", "Diagnostics"]
-    numeric = {"Progress", "Stories", "Requirements", "Diagnostics"}
-    head = "".join(f'<th{" data-numeric" if h in numeric else ""}><button type="button">{h}</button></th>'
-                   for h in headers)
-    # The features table is wide: the (empty) table of contents would cover its last columns.
-    lines = ["---", "hide:", "  - toc", "---", "", f"# {md(site_name)}", "",
-             f"{len(sites)} features. Select a column heading to sort by it.", "",
-             f'<table class="speckit-sortable speckit-features"><thead><tr>{head}</tr></thead><tbody>',
-             *rows, "</tbody></table>", ""]
-    if unreadable:
-        lines += ['!!! failure "Features that could not be read"', ""]
-        lines += [f"    - {md(message)}" for message in unreadable]
-        lines.append("")
-    return "\n".join(lines)
-
-
 # -- per feature -----------------------------------------------------------------------------------
 
 def overview(site: FeatureSite) -> str:
@@ -128,9 +149,7 @@ def overview(site: FeatureSite) -> str:
     spec = feature.spec
     lines = [f"# {md(title_of(feature))}", "", "| | |", "|---|---|",
              f"| Folder | {md(feature.feature.path)} |"]
-    for doc in (feature.spec, feature.plan, feature.task_list):
-        if doc is not None:
-            lines += [f"| {md(k)} | {md(v)} |" for k, v in doc.metadata.items()]
+    lines += [f"| {md(key)} | {shown} |" for key, shown in metadata(feature)]
     lines += ["", f"{progress_bar(done, total)}", "", f"**{done} / {total} tasks done**", ""]
     found = counts(site.analysis.diagnostics)
     lines += [
@@ -145,6 +164,7 @@ def overview(site: FeatureSite) -> str:
         f"- [Checklist and gates]({md_link(page, site.page('checklist.md'))})",
     ]
     lines += [f"- [{md(Path(path).name)}]({md_link(page, doc_page)})" for path, (doc_page, _) in site.documents.items()]
+    lines += ["", "## Progress over time", ""] + burndown(site.history, site.no_history)
     lines += ["", "## Diagnostics", ""]
     if site.analysis.diagnostics:
         lines += ["| Severity | Rule | Message | Where |", "|---|---|---|---|"]
@@ -309,91 +329,6 @@ def _flat(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_flat(v) for v in value)
     return "" if value is None else str(value)
-
-
-# -- diagrams --------------------------------------------------------------------------------------
-
-LEGEND = ("Green: done. Thick orange: the critical path (the chain with the most open tasks). "
-          "Red: tasks on a dependency cycle. Dashed: phase order (implied), or tasks of other phases.")
-
-
-def graph(site: FeatureSite, collapse_above: int) -> dict[str, str]:
-    """The task-graph page, plus one page per phase when the graph is collapsed."""
-    feature, page = site.feature, site.page("graph.md")
-    out: dict[str, str] = {}
-    lines = [f"# Task graph: {md(title_of(feature))}", ""]
-    if not feature.tasks:
-        out[page] = "\n".join(lines + ["No tasks (no tasks.md, or no tasks found in it).", ""])
-        return out
-    collapsed = len(feature.tasks) > collapse_above
-    if collapsed:
-        lines += [f"{len(feature.tasks)} tasks: more than {collapse_above}, so each phase is one node here; "
-                  "its tasks are on the phase's own page.", ""]
-    lines += [LEGEND, ""]
-    lines.append(_diagram("task graph", lambda: mermaid.flowchart(
-        diagrams.phase_flow(site.analysis) if collapsed else diagrams.task_flow(site.analysis))))
-    if collapsed:
-        lines += ["## Phases", ""]
-        for n, info in enumerate(diagrams.phases(feature), 1):
-            phase_page = site.page(f"graph-phase-{n}.md")
-            lines.append(f"- [{md(info.title)}]({md_link(page, phase_page)}): {len(info.tasks)} tasks")
-            out[phase_page] = "\n".join([
-                f"# {md(info.title)}", "", f"Part of the [task graph]({md_link(phase_page, page)}).", "",
-                LEGEND, "",
-                _diagram("phase graph", lambda info=info: mermaid.flowchart(diagrams.task_flow(site.analysis, info))),
-            ])
-        lines.append("")
-    lines += _graph_tables(site, page)
-    out[page] = "\n".join(lines)
-    return out
-
-
-def _diagram(what: str, make: Any) -> str:
-    try:
-        return diagrams.fence(make())
-    except mermaid.TooLarge as error:
-        return diagrams.too_large(what, error)
-
-
-def _graph_tables(site: FeatureSite, page: str) -> list[str]:
-    facts = site.analysis.graph
-    lines = ["## Critical path", ""]
-    lines.append(" → ".join(site.task_link(page, k) for k in facts.critical) if facts.critical else "No tasks to order.")
-    lines += ["", "## Cycles", ""]
-    if facts.cycles:
-        lines += ["These tasks wait for each other, so none of them can start; waves and the critical path "
-                  "leave them out.", ""]
-        lines += ["- " + " → ".join(site.task_link(page, k) for k in [*cycle, cycle[0]]) for cycle in facts.cycles]
-    else:
-        lines.append("None.")
-    lines += ["", "## Explicit dependencies", ""]
-    if facts.explicit:
-        lines += ["| Task | waits for |", "|---|---|"]
-        waits: dict[str, list[str]] = {}
-        for before, after in facts.explicit:
-            waits.setdefault(after, []).append(before)
-        lines += [f"| {site.task_link(page, k)} | {', '.join(site.task_link(page, b) for b in bs)} |" for k, bs in waits.items()]
-    else:
-        lines.append("None written in tasks.md; the phases order the work.")
-    return lines + [""]
-
-
-def gantt(site: FeatureSite) -> str:
-    feature, page = site.feature, site.page("gantt.md")
-    facts = site.analysis.graph
-    lines = [f"# Phases and waves: {md(title_of(feature))}", ""]
-    if not facts.waves:
-        return "\n".join(lines + ["No tasks to schedule.", ""])
-    lines += ["Each wave holds tasks that can run in parallel once the waves before it are done; the axis "
-              "counts waves, not days. Red bars are on the critical path, grey ones are done.", ""]
-    lines.append(_diagram("Gantt chart", lambda: mermaid.gantt(f"{title_of(feature)}: phases and waves",
-                                                               diagrams.gantt_bars(site.analysis))))
-    lines += ["## Waves", "", "| Wave | Tasks |", "|---|---|"]
-    lines += [f"| {n} | {', '.join(site.task_link(page, k) for k in wave)} |" for n, wave in enumerate(facts.waves, 1)]
-    if facts.cycle_members:
-        lines += ["", f"Left out (on a dependency cycle): "
-                  f"{', '.join(site.task_link(page, k) for k in sorted(facts.cycle_members))}."]
-    return "\n".join(lines) + "\n"
 
 
 def document(path: str, rendered: Rendered) -> str:

@@ -8,9 +8,11 @@ Material's bundle looks for it (Material loads it from unpkg.com only when no gl
 exists). Nothing is fetched when a site is built: ``mermaid.min.js`` comes from the installed
 package (see hatch_build.py).
 
-``navigation.prune``: Material renders the whole nav into every page, so a site of 200 features
-(1,600 pages) spent 90% of its build in the nav template (cProfile); pruned, a page carries only the
-top level and its own feature's pages.
+Material renders the whole nav into every page, so a site of 200 features (1,600 pages) spent 90%
+of its build in the nav template (cProfile) and each page carried 200 links; ``navigation.prune``
+cut the time, but a pruned nav still lists every feature at its top level. So the nav holds the
+index only, the feature pages are ``not_in_nav``, and each feature's pages link to each other in a
+bar at their top (``pages.local_nav``): a page's size no longer depends on the number of features.
 """
 
 from __future__ import annotations
@@ -33,21 +35,35 @@ Nav = list[tuple[str, "str | Nav"]]
 
 def mermaid_asset() -> Path:
     """The packaged mermaid.min.js; a clear error naming the fix when the package was built without it."""
-    path = Path(str(resources.files("speckit"))) / "_vendor" / "mermaid" / "mermaid.min.js"
+    mermaid = vendored("mermaid", "mermaid.min.js")
+    vendored("panzoom", "panzoom.min.js")
+    return mermaid
+
+
+def vendored(folder: str, name: str) -> Path:
+    """A file the package build fetched from npm (hatch_build.py); a clear error when it is missing."""
+    path = Path(str(resources.files("speckit"))) / "_vendor" / folder / name
     if not path.is_file():
+        what = {"mermaid": "Mermaid", "panzoom": "Panzoom"}.get(folder, folder)
+        variable = f"SPECKIT_{folder.upper()}_TARBALL"
         raise InputError(
-            f"{path} is missing: this speckit was installed without its Mermaid asset, which the package "
+            f"{path} is missing: this speckit was installed without its {what} asset, which the package "
             "build fetches from npm. Reinstall it with network access ('pip install -e .' or "
-            "'pip install --force-reinstall speckit-compiler'), or set SPECKIT_MERMAID_TARBALL to a "
-            "downloaded mermaid-11 .tgz and reinstall"
+            f"'pip install --force-reinstall speckit-compiler'), or set {variable} to a "
+            "downloaded .tgz and reinstall"
         )
     return path
+
+
+def hook_path() -> str:
+    """The mkdocs hook every generated site runs (a real module, loaded by mkdocs from its path)."""
+    return str(Path(__file__).with_name("hook.py"))
 
 
 def copy_assets(docs: Path, within: Path | None = None) -> None:
     folder = docs / "assets"
     folder.mkdir(parents=True, exist_ok=True)
-    sources = {"mermaid.min.js": mermaid_asset()}
+    sources = {"mermaid.min.js": mermaid_asset(), "panzoom.min.js": vendored("panzoom", "panzoom.min.js")}
     static = Path(__file__).parent / "static"
     sources.update({name: static / name for name in ("mermaid-config.js", "speckit.js", "speckit.css")})
     for name, source in sources.items():
@@ -110,7 +126,10 @@ def config_text(site_name: str, nav: Nav, hooks: Sequence[str] = ()) -> str:
         "extra_javascript:",
         "  - assets/mermaid.min.js",
         "  - assets/mermaid-config.js",
+        "  - assets/panzoom.min.js",
         "  - assets/speckit.js",
+        "not_in_nav: |",
+        "  /features/",
         "nav:",
         *_nav(nav, 1),
     ]
@@ -137,8 +156,9 @@ def remove_stale(docs: Path, keep: set[Path], within: Path | None = None) -> Non
             folder.rmdir()
 
 
-def run_build(config_file: Path, site_dir: Path, strict: bool) -> int:
-    """mkdocs build, in this process. Returns the number of warnings mkdocs logged."""
+def run_build(config_file: Path, site_dir: Path, strict: bool, dirty: bool = False) -> int:
+    """mkdocs build, in this process. Returns the number of warnings mkdocs logged. ``dirty``: render
+    only the pages whose Markdown is newer than their HTML (the caller knows the nav is unchanged)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -146,7 +166,7 @@ def run_build(config_file: Path, site_dir: Path, strict: bool) -> int:
     counter = show_mkdocs_logs()
     try:
         config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=strict)
-        build(config)
+        build(config, dirty=dirty)
     except (Abort, ConfigurationError) as error:
         raise InputError(f"mkdocs build failed: {error}") from None
     return counter.count

@@ -48,6 +48,30 @@ DIAGRAMS = """
 """
 
 
+# The smallest text of the task labels on the page, in CSS pixels as drawn (after Mermaid's and the
+# pan/zoom's scaling): the height of each line box of each label's text, from Range.getClientRects.
+LABEL_TEXT = """
+() => {
+  const heights = [];
+  for (const div of document.querySelectorAll("div.mermaid")) {
+    const root = div.shadowRoot;
+    if (!root) continue;
+    const labels = root.querySelectorAll(".node .nodeLabel, .node text, text.taskText, text.taskTextOutsideRight, text.taskTextOutsideLeft");
+    for (const label of labels) {
+      const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.textContent.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const rect of range.getClientRects()) if (rect.height > 0) heights.push(rect.height);
+      }
+    }
+  }
+  return { count: heights.length, smallest: heights.length ? Math.min(...heights) : 0 };
+}
+"""
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass
@@ -109,11 +133,11 @@ class Browser:
         self._playwright.stop()
 
     def visit(self, url: str, html: str, screenshot: Path | None = None, timeout_ms: int = 15_000,
-              action: Any = None) -> Visit:
+              action: Any = None, width: int = 1280) -> Visit:
         """Open ``url``; wait until every diagram in ``html`` (the page's source) has rendered or failed."""
         expected = len(re.findall(r'<pre class="mermaid"', html))
         visit = Visit(url, expected)
-        context = self._browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+        context = self._browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
         context.add_init_script(OPEN_SHADOW)
 
         def route(route: Any) -> None:
@@ -136,6 +160,11 @@ class Browser:
                         "[...document.querySelectorAll('div.mermaid')].every(d => d.shadowRoot && d.shadowRoot.querySelector('svg'))",
                         arg=expected, timeout=timeout_ms)
                 except Exception:  # noqa: BLE001 - the report below says what did not render
+                    pass
+                try:  # speckit.js frames each drawn diagram for pan and zoom
+                    page.wait_for_function("n => document.querySelectorAll('.speckit-diagram').length >= n",
+                                           arg=expected, timeout=5_000)
+                except Exception:  # noqa: BLE001 - a diagram left unframed shows in the tests' checks
                     pass
             state = page.evaluate(DIAGRAMS)
             visit.rendered, visit.body, visit.pwned = state["rendered"], state["body"], state["pwned"]

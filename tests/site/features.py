@@ -101,8 +101,10 @@ def write_hostile(folder: Path) -> Path:
     return folder
 
 
-def write_generated(folder: Path, number: int, phases: int = 4, per_phase: int = 6, done_every: int = 3) -> Path:
-    """A plausible feature: stories, requirements, and phases of chained tasks."""
+def write_generated(folder: Path, number: int, phases: int = 4, per_phase: int = 6, done_every: int = 3,
+                    chained: bool = True) -> Path:
+    """A plausible feature: stories, requirements, and phases of chained tasks (``chained=False``:
+    tasks that name no dependency, which Mermaid lays side by side)."""
     folder.mkdir(parents=True, exist_ok=True)
     stories = max(1, phases - 2)
     spec = [f"# Feature Specification: Generated feature {number}", "", "**Status**: Draft", "",
@@ -130,9 +132,9 @@ def write_generated(folder: Path, number: int, phases: int = 4, per_phase: int =
             n += 1
             box = "x" if n % done_every == 0 else " "
             story = f" [US{p - 1}]" if 1 < p <= stories + 1 else ""
-            dep = f" (depends on T{n - 1:03d})" if k else ""
+            dep = f" (depends on T{n - 1:03d})" if k and chained else ""
             ref = f" per FR-{(n % 5) + 1:03d}" if story else ""
-            tasks.append(f"- [{box}] T{n:03d}{story} Implement part {n} in src/part_{n}.py{dep}{ref}")
+            tasks.append(f"- [{box}] T{n:03d}{story} Implement part {n} in `src/part_{n}.py`{dep}{ref}")
         tasks.append("")
     (folder / "tasks.md").write_text("\n".join(tasks), encoding="utf-8")
     return folder

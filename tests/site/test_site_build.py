@@ -43,7 +43,14 @@ def test_mermaid_labels_hold_no_syntax(text: str) -> None:
     assert not set('"#;<>&`%{}[]|\\:') & set(bare), out
     assert "style" not in out and "classDef" not in out
     decoded = re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), out)
-    assert decoded == " ".join(text.split())
+    assert decoded == " ".join(mermaid.plain(text).split())
+
+
+def test_labels_are_plain_text() -> None:
+    assert mermaid.plain("Create `src/models/user.py` with **bold** and [a link](http://x)") == \
+        "Create src/models/user.py with bold and a link"
+    assert mermaid.plain("window.__pwned = 2 ** 3") == "window.__pwned = 2 ** 3"  # no pair: kept
+    assert "`" not in mermaid.label("`x`")
 
 
 @given(st.text(max_size=80))
@@ -119,6 +126,7 @@ def test_the_wheel_carries_mermaid(tmp_path: Path) -> None:
     wheel = next(tmp_path.glob("*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "speckit/_vendor/mermaid/mermaid.min.js" in names
+    assert "speckit/_vendor/panzoom/panzoom.min.js" in names and "speckit/site/hook.py" in names
     assert "speckit/site/static/speckit.js" in names
 
 

@@ -1,0 +1,96 @@
+"""The mkdocs hook of every generated site (``hooks:`` in the generated mkdocs.yml names this file).
+
+mkdocs loads a hook by its file path, as a module of its own, so the state that must outlive one
+build (what ``speckit docs serve`` regenerates from) lives in ``speckit.site.serving``. The hook:
+
+- before a build under ``speckit docs serve``, regenerates the pages from the specs; only the
+  features whose documents changed are computed again, and only the pages whose text changed are
+  written, so mkdocs' dirty rebuild renders just those (see ``speckit.site.serving``);
+- advances the page bar of the build's progress display (``speckit.site.progress``);
+- strips the indentation Material's templates leave in every page (a third of a page's bytes)
+  outside ``<pre>``, ``<textarea>`` and ``<script>``;
+- in a dirty build, keeps the search entries of the pages that were not rebuilt: Material's search
+  plugin indexes only the pages it sees, and its own dirty merge assumes one page changed.
+
+A plain ``mkdocs build -f .speckit/site/mkdocs.yml`` runs the same hook and builds the same site.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from typing import Any
+
+from mkdocs.plugins import event_priority
+
+from speckit.site import progress, serving
+
+_pages: list[str] = []
+"""URLs of the documentation pages of the running build"""
+_built: set[str] = set()
+"""URLs of the pages rendered by the running build (all of them unless the build is dirty)"""
+
+_KEEP = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>|<script\b.*?</script>)", re.DOTALL | re.IGNORECASE)
+_INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
+
+
+class _DirtyNotice(logging.Filter):
+    """speckit builds dirty only when the navigation and the set of pages are unchanged (see
+    ``speckit.site.build_site``), so mkdocs' warning that links may be stale does not apply; left
+    in, it would fail every ``--strict`` rebuild."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+_FILTER = _DirtyNotice()
+logging.getLogger("mkdocs.commands.build").addFilter(_FILTER)
+
+
+def on_pre_build(config: Any, **kwargs: Any) -> None:
+    _pages.clear()
+    _built.clear()
+    serving.before_build()
+
+
+def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
+    pages = list(files.documentation_pages())
+    _pages.extend(f.url for f in pages)
+    dirty = os.path.isdir(config.site_dir) and bool(os.listdir(config.site_dir))  # a clean build emptied it
+    todo = sum(1 for f in pages if f.is_modified()) if dirty else len(pages)
+    progress.current().start("writing pages", todo)
+    return files
+
+
+def on_post_page(output: str, page: Any, config: Any, **kwargs: Any) -> str:
+    _built.add(page.url)
+    progress.current().advance("writing pages")
+    return trim(output)
+
+
+def trim(html: str) -> str:
+    """``html`` without line indentation and blank lines, outside elements where spaces are text."""
+    parts = _KEEP.split(html)
+    for i in range(0, len(parts), 2):
+        parts[i] = _INDENT.sub("\n", parts[i])
+    return "".join(parts)
+
+
+@event_priority(50)  # before the search plugin writes its index (priority 0)
+def on_post_build(config: Any, **kwargs: Any) -> None:
+    progress.current().finish("writing pages")
+    skipped = set(_pages) - _built
+    search = next((p for p in config.plugins.values() if hasattr(p, "search_index")), None)
+    if search is None or not skipped:
+        return
+    path = os.path.join(config.site_dir, "search", "search_index.json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            previous = json.load(handle).get("docs", [])
+    except (OSError, ValueError, AttributeError):
+        previous = []
+    kept = [e for e in previous if isinstance(e, dict) and str(e.get("location", "")).split("#")[0] in skipped]
+    search.search_index.entries = kept + search.search_index.entries
+    search.search_index_prev = None  # Material's own merge would keep one page's entries twice
