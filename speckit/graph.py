@@ -20,7 +20,8 @@ carries meaning: from the *exit* tasks of the earlier tier (no explicit successo
 
 Every analysis is iterative and linear (Tarjan's SCC, Kahn's order, one DP pass): a 100,000-task
 chain does not hit the recursion limit. Only the standard library is imported: this module sits on
-the commit-hook path. ``to_networkx()`` hands the graph to networkx for anything heavier.
+the commit-hook path. ``speckit.analysis`` takes the graph to networkx for the analyses that are
+heavier (bottlenecks, redundant dependencies), off that path.
 """
 
 from __future__ import annotations
@@ -30,12 +31,9 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
 from speckit.model import Feature, Task
-
-if TYPE_CHECKING:
-    import networkx
 
 EdgeKind = Literal["explicit", "phase", "story"]
 CLOSED_STATES = ("done", "struck")
@@ -612,17 +610,6 @@ class TaskGraph:
             raise KeyError(task_id)
         touching = [e for e in self.explicit if task_id in (e.before, e.after)] + self._implied(only=i)
         return [e for e in touching if e.after == task_id] + [e for e in touching if e.after != task_id]
-
-    def to_networkx(self) -> networkx.DiGraph[Any]:
-        """The graph as a networkx DiGraph (imports networkx: not for the commit-hook path)."""
-        import networkx as nx
-
-        graph: nx.DiGraph[Any] = nx.DiGraph()
-        for key, task in zip(self.nodes, self.tasks):
-            graph.add_node(key, title=task.title, state=task.state, line=task.line, phase=task.phase)
-        for edge in self.edges:
-            graph.add_edge(edge.before, edge.after, kind=edge.kind, reason=edge.reason, line=edge.line)
-        return graph
 
 
 def build_graph(feature: Feature) -> TaskGraph:

@@ -77,11 +77,13 @@ _.preserve_quotes
 # python -m speckit.check.docs and tests/check/test_docs.py regenerate docs/rules.md with it.
 rules_markdown
 
-# The generated mkdocs hook of 'speckit docs serve' imports and calls it (speckit/site/__init__.py).
-regenerate
 
-# networkx's graph analyses for the site start here (another branch of #12 gives it its callers).
-_.to_networkx
 
-# Removed on the site branch of #12 (the collapse threshold in one place); drop this entry then.
-COLLAPSE_ABOVE
+
+# mkdocs calls a hook module's event functions by name (speckit/site/hook.py, named in mkdocs.yml's hooks).
+on_pre_build
+on_files
+on_post_page
+on_post_build
+# mkdocs' search plugin reads the index the hook keeps between dirty builds.
+_.search_index_prev

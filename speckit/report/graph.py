@@ -1,7 +1,7 @@
 """The task graph as Mermaid, Graphviz DOT or JSON.
 
 Task titles come from documents and never execute: Mermaid labels go through the site's escaper
-(``speckit.site.mermaid.label``: plain text, every character Mermaid gives a meaning to as an entity
+(``speckit.report.mermaid.label``: plain text, every character Mermaid gives a meaning to as an entity
 code, so no HTML, Markdown string, directive or statement can be smuggled in), DOT strings are
 quoted and escaped, and node names in both are generated (``n0``, ``n1`` ...), never taken from the
 text.
@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from speckit.graph import TaskGraph
-from speckit.site.mermaid import label as mermaid_text
+from speckit.report.mermaid import label as mermaid_text
 
 _MARK = {"done": "✓", "struck": "✗", "partial": "◐", "open": "○"}
 

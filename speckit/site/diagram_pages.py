@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from speckit.site import diagrams, mermaid
+from speckit.report import mermaid
+from speckit.site import diagrams
 from speckit.site.pages import FeatureSite, title_of
 from speckit.site.text import md, md_link
 

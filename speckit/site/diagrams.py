@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from speckit.model import Feature, Task
-from speckit.site import mermaid
+from speckit.report import mermaid
 from speckit.site.analysis import Analysis
 from speckit.site.text import md
 

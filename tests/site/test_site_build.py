@@ -27,7 +27,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from speckit.errors import InputError
-from speckit.site import mermaid, project
+from speckit.report import mermaid
+from speckit.site import project
 from speckit.site.documents import render
 from speckit.site.text import href, md
 
