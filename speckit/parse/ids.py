@@ -56,8 +56,8 @@ ARROW = re.compile(r"\s*(?:→|⟶|➜|➔|-{1,3}>|─{1,6}>|─{0,6}▶|={1,2}>
 STRICT_KEYWORDS = ("depends on", "depend on", "dep:", "deps:", "dep :", "blocked")
 """Keywords that promise task ids: when none follow, the phrase is reported as unparseable. Not the
 noun ("Dependencies: react, vite" names packages)."""
-_CLAUSE = re.compile(r"[^()\[\];.\n]{0,120}")
-"""The rest of a dependency phrase's clause: up to a bracket, a full stop or a semicolon (bounded)."""
+_CLAUSE = re.compile(r"[^()\[\];.`\n]{0,120}")
+"""The rest of a dependency phrase's clause: up to a bracket, a full stop, a semicolon or code (bounded)."""
 _NONE = re.compile(r"(?i)\s*(?:none|nothing|n/a|-|—|ninguna?|aucune?|keine?|なし|无|없음)\b")
 
 STORY = re.compile(r"(?<![A-Za-z])US[-_ ]?(\d{1,3})([a-z]?)(?![\da-z])")

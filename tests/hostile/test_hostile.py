@@ -317,6 +317,9 @@ BAD_ARGUMENTS: dict[str, tuple[list[str], str]] = {
     "templates": (["list", "--no-such-option"], "no such option"),
     "config": (["get", "no.such.key"], "unknown config key"),
     "import": (["no/such/copy.txt"], "no such file"),
+    "completion": (["tcsh"], "is not one of"),
+    "lsp": (["--port", "2087"], "no such option"),
+    "mcp": (["--root", "no/such/dir"], "no such folder"),
 }
 
 
