@@ -22,9 +22,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from speckit.config import Config
-from speckit.discover import Target
+from speckit.check import validate_config
+from speckit.check.cached import code_fingerprint, open_cache, read_files
+from speckit.config import Config, repo_root
+from speckit.discover import Target, read
+from speckit.discover import documents as target_files
 from speckit.errors import InputError
+from speckit.parse import reading
+from speckit.probes import recording
+from speckit.site import diagram_pages, history, index, pages
+from speckit.site import project as proj
+from speckit.site.analysis import analyze
+from speckit.site.documents import render
+from speckit.site.progress import current, showing
 from speckit.site.text import slug
 
 COLLAPSE_ABOVE = 60
@@ -65,12 +75,6 @@ def generate(targets: list[Target], config: Config, project: Path, site_name: st
     """Write the mkdocs project for ``targets`` into ``project``; unreadable features are listed, not fatal.
     Every file written stays inside ``within`` (default: the repository that holds ``project``).
     ``hooks``: mkdocs hooks besides speckit's own."""
-    from speckit.check.cached import open_cache
-    from speckit.check import validate_config
-    from speckit.config import repo_root
-    from speckit.site import history, index
-    from speckit.site import project as proj
-    from speckit.site.progress import current
 
     validate_config(config)  # a bad leftover_patterns regex is one line, not an internal error
     docs = project / "docs"
@@ -120,9 +124,6 @@ def feature_pages(target: Target, config: Config, root: Path, base: str, collaps
                   no_history: str = "") -> tuple[FeaturePages, bool]:
     """The pages of one feature, from the page cache when nothing they are made of changed.
     Returns them and whether they were computed."""
-    from speckit.check.cached import read_files
-    from speckit.discover import documents as target_files
-    from speckit.probes import recording
 
     data = read_files(target_files(target))
     key = None
@@ -146,11 +147,6 @@ def feature_pages(target: Target, config: Config, root: Path, base: str, collaps
 
 def _compute(target: Target, config: Config, root: Path, base: str, collapse_above: int,
              data: dict[Path, bytes] | None, points: list[Any], no_history: str) -> FeaturePages:
-    from speckit.discover import read
-    from speckit.parse import reading
-    from speckit.site import diagram_pages, index, pages
-    from speckit.site.analysis import analyze
-    from speckit.site.documents import render
 
     with reading() as texts:  # each document read once: the text parsed is the text shown
         feature = read(target, data)
@@ -185,9 +181,6 @@ def build_site(targets: list[Target], config: Config, project: Path, out: Path, 
 
     The build is dirty (only pages written since the last build are rendered) when the last
     successful build went into the same folder from the same mkdocs.yml, pages and speckit code."""
-    from speckit.check.cached import code_fingerprint
-    from speckit.site import project as proj
-    from speckit.site.progress import showing
 
     project, out = Path(os.path.abspath(project)), Path(os.path.abspath(out))
     project_within = project_within or project
