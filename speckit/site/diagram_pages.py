@@ -60,7 +60,8 @@ def _graph_tables(site: FeatureSite, page: str) -> list[str]:
     lines = ["## Critical path", ""]
     if facts.critical and found is not None:
         lines += [f"{len(facts.critical)} tasks, {found.critical_open} of them open.", ""]
-    lines.append(" → ".join(site.task_link(page, k) for k in facts.critical) if facts.critical else "No tasks to order.")
+    chain = " → ".join(site.task_link(page, k) for k in facts.critical)
+    lines.append(chain if facts.critical else "No tasks to order.")
     if found is not None:
         lines += ["", "## Bottlenecks", "", "Open tasks that the most other open tasks wait on, directly or through "
                   "others (written dependencies only).", ""]
@@ -91,7 +92,8 @@ def _graph_tables(site: FeatureSite, page: str) -> list[str]:
         waits: dict[str, list[str]] = {}
         for before, after in facts.explicit:
             waits.setdefault(after, []).append(before)
-        lines += [f"| {site.task_link(page, k)} | {', '.join(site.task_link(page, b) for b in bs)} |" for k, bs in waits.items()]
+        lines += [f"| {site.task_link(page, k)} | {', '.join(site.task_link(page, b) for b in bs)} |"
+                  for k, bs in waits.items()]
     else:
         lines.append("None written in tasks.md; the phases order the work.")
     return lines + [""]

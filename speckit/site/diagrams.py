@@ -8,6 +8,7 @@ and, dashed, the tasks of other phases they touch.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -78,7 +79,7 @@ def task_flow(analysis: Analysis, only: PhaseInfo | None = None) -> mermaid.Flow
             group = ("outside" if outside else None) if only is not None else phase_of[key]
             nodes.append(mermaid.Node(key, _task_text(task), group, task.done, outside))
     cycle_links = set().union(*(_ring(c) for c in facts.cycles)) if facts.cycles else set()
-    critical_links = set(zip(facts.critical, facts.critical[1:]))
+    critical_links = set(itertools.pairwise(facts.critical))
     if only is not None:
         groups: list[tuple[str, str]] = [("outside", "other phases")] if shown - keys else []
         group_links: list[mermaid.Link] = []
@@ -108,12 +109,13 @@ def phase_flow(analysis: Analysis) -> mermaid.Flow:
                        if phase_of.get(b) and phase_of.get(a) and phase_of[b] != phase_of[a])
     implied = dict.fromkeys((phase_of[b], phase_of[a]) for b, a in facts.implied
                             if phase_of.get(b) and phase_of.get(a) and phase_of[b] != phase_of[a])
-    links = [mermaid.Link(b, a, text=f"{n} dependencies" if n > 1 else "1 dependency") for (b, a), n in explicit.items()]
+    links = [mermaid.Link(b, a, text=f"{n} dependencies" if n > 1 else "1 dependency")
+             for (b, a), n in explicit.items()]
     links += [mermaid.Link(b, a, dashed=True) for b, a in implied if (b, a) not in explicit]
     critical = {phase_of[k] for k in facts.critical if k in phase_of}
     cycle = {phase_of[k] for k in facts.cycle_members if k in phase_of}
     path = [phase_of[k] for k in facts.critical if k in phase_of]
-    steps = {(a, b) for a, b in zip(path, path[1:]) if a != b}
+    steps = {(a, b) for a, b in itertools.pairwise(path) if a != b}
     return mermaid.Flow(nodes=nodes, links=links, critical=frozenset(critical), cycle=frozenset(cycle),
                         critical_links=frozenset(steps))
 

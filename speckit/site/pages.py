@@ -248,7 +248,8 @@ def traceability(site: FeatureSite) -> str:
         for story in spec.stories:
             keys = [facts.keys[i] for i, t in enumerate(feature.tasks) if story.id in t.stories]
             status = "✔" if keys else "**⚠ no tasks**"
-            lines.append(f"| {md(story.id)}: {md(story.title)} | {', '.join(site.task_link(page, k) for k in keys)} | {status} |")
+            links = ", ".join(site.task_link(page, k) for k in keys)
+            lines.append(f"| {md(story.id)}: {md(story.title)} | {links} | {status} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -298,7 +299,8 @@ def _items(site: FeatureSite, page: str, path: str, items: list[CheckItem]) -> l
     mark = {"done": "☑", "open": "☐", "partial": "◐", "struck": "~~☐~~"}
     for item in items:
         text = f"{md(item.id)} {md(item.text)}" if item.id else md(item.text)
-        lines.append(f"| {mark[item.state]} | {text} | {md(', '.join(item.tags))} | {site.line_link(page, path, item.line)} |")
+        where = site.line_link(page, path, item.line)
+        lines.append(f"| {mark[item.state]} | {text} | {md(', '.join(item.tags))} | {where} |")
     return lines
 
 

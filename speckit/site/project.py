@@ -68,7 +68,8 @@ def copy_assets(docs: Path, within: Path | None = None) -> None:
     sources.update({name: static / name for name in ("mermaid-config.js", "speckit.js", "speckit.css")})
     for name, source in sources.items():
         target = folder / name
-        if not target.is_file() or target.stat().st_size != source.stat().st_size or target.read_bytes() != source.read_bytes():
+        if (not target.is_file() or target.stat().st_size != source.stat().st_size
+                or target.read_bytes() != source.read_bytes()):
             write_atomic(target, source.read_bytes(), sync=False, within=within)
 
 

@@ -41,9 +41,11 @@ DIAGRAMS = """
   for (const div of document.querySelectorAll("div.mermaid")) {
     const root = div.shadowRoot;
     const svg = root ? root.querySelector("svg") : null;
-    out.push({ svg: !!svg, text: root ? root.textContent : "", kind: svg ? (svg.getAttribute("aria-roledescription") || "") : "" });
+    const kind = svg ? (svg.getAttribute("aria-roledescription") || "") : "";
+    out.push({ svg: !!svg, text: root ? root.textContent : "", kind: kind });
   }
-  return { rendered: out, body: document.body.innerText, pwned: window.__pwned === undefined ? null : String(window.__pwned) };
+  const pwned = window.__pwned === undefined ? null : String(window.__pwned);
+  return { rendered: out, body: document.body.innerText, pwned: pwned };
 }
 """
 
@@ -56,7 +58,8 @@ LABEL_TEXT = """
   for (const div of document.querySelectorAll("div.mermaid")) {
     const root = div.shadowRoot;
     if (!root) continue;
-    const labels = root.querySelectorAll(".node .nodeLabel, .node text, text.taskText, text.taskTextOutsideRight, text.taskTextOutsideLeft");
+    const labels = root.querySelectorAll(
+      ".node .nodeLabel, .node text, text.taskText, text.taskTextOutsideRight, text.taskTextOutsideLeft");
     for (const label of labels) {
       const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -110,7 +113,8 @@ class Visit:
     def problems(self) -> list[str]:
         out = []
         if len(self.rendered) != self.expected or not all(d["svg"] for d in self.rendered):
-            out.append(f"{self.url}: {sum(d['svg'] for d in self.rendered)} of {self.expected} diagrams rendered to SVG")
+            drawn = sum(d["svg"] for d in self.rendered)
+            out.append(f"{self.url}: {drawn} of {self.expected} diagrams rendered to SVG")
         for text in [self.body] + [d["text"] for d in self.rendered]:
             if "Syntax error" in text:
                 out.append(f"{self.url}: 'Syntax error in text' shown")
@@ -157,7 +161,8 @@ class Browser:
                 try:
                     page.wait_for_function(
                         "n => document.querySelectorAll('div.mermaid').length >= n && "
-                        "[...document.querySelectorAll('div.mermaid')].every(d => d.shadowRoot && d.shadowRoot.querySelector('svg'))",
+                        "[...document.querySelectorAll('div.mermaid')]"
+                        ".every(d => d.shadowRoot && d.shadowRoot.querySelector('svg'))",
                         arg=expected, timeout=timeout_ms)
                 except Exception:  # noqa: BLE001 - the report below says what did not render
                     pass

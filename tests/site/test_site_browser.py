@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from browser_harness import ARTIFACTS, LABEL_TEXT, Browser, serve
-from support import ROOT, SPECS
 from features import write_generated, write_hostile
+from support import ROOT, SPECS
 
 SPECKIT = [sys.executable, "-m", "speckit"]
 SIZES = {"t005": (1, 5, True), "t020": (1, 20, False), "t052": (4, 13, True), "t100": (5, 20, True),
@@ -35,7 +35,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("project")
     result = subprocess.run(
         [*SPECKIT, "docs", "build", "--strict", "--project", str(project),
-         str(SPECS / "aws-sandbox"), str(SPECS / "001-team-reminders"), str(extra / "001-hostile"), str(extra / "002-big"),
+         str(SPECS / "aws-sandbox"), str(SPECS / "001-team-reminders"), str(extra / "001-hostile"),
+         str(extra / "002-big"),
          *(str(extra / name) for name in SIZES)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
@@ -62,7 +63,8 @@ def _visit_all(browser: Browser, site: Path, pages: list[str], screenshot: dict[
 
 
 def test_repository_features_render_their_diagrams_offline(site: Path, browser: Browser) -> None:
-    pages = [f"features/{name}/{kind}/" for name in ("aws-sandbox", "001-team-reminders") for kind in ("graph", "gantt")]
+    pages = [f"features/{name}/{kind}/" for name in ("aws-sandbox", "001-team-reminders")
+             for kind in ("graph", "gantt")]
     # plan.md of 001-team-reminders holds a mermaid block its authors wrote: passed through, rendered.
     pages += ["features/001-team-reminders/documents/plan/", "features/aws-sandbox/", ""]
     shots = {"features/aws-sandbox/": ARTIFACTS / "site-aws-sandbox-overview.png",
@@ -73,7 +75,8 @@ def test_repository_features_render_their_diagrams_offline(site: Path, browser: 
 
 
 def test_hostile_text_gives_valid_diagrams_and_never_runs(site: Path, browser: Browser) -> None:
-    pages = sorted(str(p.parent.relative_to(site)) + "/" for p in (site / "features" / "001-hostile").rglob("index.html"))
+    pages = sorted(str(p.parent.relative_to(site)) + "/"
+                   for p in (site / "features" / "001-hostile").rglob("index.html"))
     assert len(pages) >= 9  # overview, stories, traceability, graph, gantt, checklist, 3 documents
     assert _visit_all(browser, site, pages) == []
     graph = (site / "features" / "001-hostile" / "graph" / "index.html").read_text(encoding="utf-8")

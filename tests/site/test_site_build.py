@@ -21,10 +21,10 @@ from pathlib import Path
 
 import markdown
 import pytest
-from support import ROOT, SPECS
 from features import HOSTILE, write_generated
 from hypothesis import given
 from hypothesis import strategies as st
+from support import ROOT, SPECS
 
 from speckit.errors import InputError
 from speckit.report import mermaid
@@ -93,7 +93,9 @@ def _hook() -> object:
 
 def test_hook_extracts_a_verified_tarball_and_keeps_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     hook = _hook()
-    cached = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "speckit-build" / f"mermaid-{hook.MERMAID_VERSION}.tgz"  # type: ignore[attr-defined]
+    version = hook.MERMAID_VERSION  # type: ignore[attr-defined]
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    cached = cache / "speckit-build" / f"mermaid-{version}.tgz"
     assert cached.is_file(), "pip install -e . fetches and caches the tarball; run it first"
     monkeypatch.setenv("SPECKIT_MERMAID_TARBALL", str(cached))
     asset = hook.ensure_mermaid(tmp_path / "vendor", lambda message: None)  # type: ignore[attr-defined]
@@ -191,13 +193,15 @@ def test_serve_serves_and_regenerates_when_a_document_changes(tmp_path: Path) ->
     feature = write_generated(tmp_path / "specs" / "001-live", 1)
     (tmp_path / ".git").mkdir()  # the repository root, so the config search stops here
     port = _free_port()
-    server = subprocess.Popen([*SPECKIT, "docs", "serve", "--addr", f"127.0.0.1:{port}", "--project", str(tmp_path / "p")],
+    server = subprocess.Popen([*SPECKIT, "docs", "serve", "--addr", f"127.0.0.1:{port}",
+                               "--project", str(tmp_path / "p")],
                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = f"http://127.0.0.1:{port}/features/001-live/"
         assert "Generated feature 1" in _get(url, time.monotonic() + 30)
         spec = feature / "spec.md"
-        spec.write_text(spec.read_text(encoding="utf-8").replace("Generated feature 1", "Renamed live feature"), encoding="utf-8")
+        renamed = spec.read_text(encoding="utf-8").replace("Generated feature 1", "Renamed live feature")
+        spec.write_text(renamed, encoding="utf-8")
         deadline = time.monotonic() + 30
         while "Renamed live feature" not in _get(url, deadline):
             assert time.monotonic() < deadline, "the page was not regenerated after the spec changed"

@@ -98,8 +98,8 @@ def test_progress_over_time_from_git_history(tmp_path: Path) -> None:
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "tasks")
     tasks = feature / "tasks.md"
-    tasks.write_text(tasks.read_text(encoding="utf-8").replace("- [ ] T001", "- [x] T001").replace("- [ ] T002", "- [x] T002"),
-                     encoding="utf-8")
+    text = tasks.read_text(encoding="utf-8")
+    tasks.write_text(text.replace("- [ ] T001", "- [x] T001").replace("- [ ] T002", "- [x] T002"), encoding="utf-8")
     _git(repo, "commit", "-q", "-am", "two done")
     _build(repo)
     overview = (repo / "p" / "docs" / "features" / "001-f" / "index.md").read_text(encoding="utf-8")
