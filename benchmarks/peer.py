@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus import VERBS, WORDS, sentence, slug, words
+from corpus import VERBS, sentence, slug, words
 
 CHANGES = 200
 REQUIREMENTS = 5

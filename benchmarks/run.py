@@ -553,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
     if only - set(FIGURES):
         parser.error(f"unknown figure(s): {', '.join(sorted(only - set(FIGURES)))}")
     out = args.out or (None if args.quick else HERE / "results.json")
-    started = datetime.datetime.now(datetime.timezone.utc)
+    started = datetime.datetime.now(datetime.UTC)
     info = machine()
     work_context = tempfile.TemporaryDirectory(prefix="speckit-bench-") if args.keep is None else None
     work = Path(work_context.name) if work_context else args.keep.resolve()

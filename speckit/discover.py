@@ -21,8 +21,15 @@ from pathlib import Path
 from speckit.config import Config
 from speckit.errors import InputError
 from speckit.model import Feature
-from speckit.parse import (DOCUMENTS, NUMBER_PREFIX, feature_files, is_feature_dir, load_document, load_feature,
-                           walk_features)
+from speckit.parse import (
+    DOCUMENTS,
+    NUMBER_PREFIX,
+    feature_files,
+    is_feature_dir,
+    load_document,
+    load_feature,
+    walk_features,
+)
 
 SIDE_DOCUMENTS = ("research.md", "data-model.md", "quickstart.md")
 """Documents of a feature beside spec/plan/tasks (Spec Kit's /plan writes them): a change to one

@@ -16,7 +16,7 @@ import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -56,7 +56,7 @@ def verify(build: Build, approve: tuple[str, ...], who: str, timeout: float = 60
     did not produce is named in ``rejected``. Raises InputError for a gate that is not a human gate."""
     refuse_unknown_gates(build, approve)
     evidence = build.out / "evidence"
-    log_dir = evidence / ("verify-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"))
+    log_dir = evidence / ("verify-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
     # An approval given here is evidence like a run's: a signed line of log_dir/approvals.tsv, with
     # who, when and the verification that asked (evidence.py). The state file is never read back
     # as approvals: it sits in the work tree.

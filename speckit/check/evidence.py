@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from speckit.probes import any_match, exists
 from speckit.check.context import Context
 from speckit.check.rules import emit
 from speckit.model import Diagnostic
+from speckit.probes import any_match, exists
 
 
 def _exists(root: Path, path: str) -> bool:

@@ -12,7 +12,7 @@ import os
 import re
 import time
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from speckit.errors import InputError
@@ -104,7 +104,7 @@ def now() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
         except (ValueError, OverflowError, OSError):
             raise InputError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
     return datetime.fromtimestamp(time.time()).astimezone()

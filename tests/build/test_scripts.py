@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from build_support import bash, repo, speckit
-from support import ROOT
 from ruamel.yaml import YAML
+from support import ROOT
 
 CASES = ROOT / "tests" / "cases" / "build"
 GOLDEN_SCRIPTS = sorted(CASES.glob("*/run.sh"))

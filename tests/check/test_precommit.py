@@ -15,7 +15,6 @@ import pytest
 from support import PRE_COMMIT, ROOT, git, hook_repo
 
 
-
 @pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed (pip install -e '.[test]')")
 def test_pre_commit_try_repo(tmp_path: Path) -> None:
     hooks = hook_repo(tmp_path / "hooks")

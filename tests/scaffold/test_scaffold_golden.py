@@ -16,8 +16,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import ROOT, SPECS
 from scaffold_helpers import project, run  # noqa: F401  (project is a fixture)
+from support import ROOT, SPECS
 
 CASES = ROOT / "tests" / "cases" / "scaffold"
 UPDATE = os.environ.get("SPECKIT_UPDATE_GOLDEN") == "1"
