@@ -33,7 +33,16 @@ VERBS = (
     "sync merge split rotate restore validate notify filter rank search tag share pin assign"
 ).split()
 ROLES = ("team member", "workspace admin", "billing owner", "support agent", "auditor", "release manager")
-DIRS = ("src/models", "src/services", "src/api", "src/cli", "src/jobs", "tests/unit", "tests/contract", "tests/integration")
+DIRS = (
+    "src/models",
+    "src/services",
+    "src/api",
+    "src/cli",
+    "src/jobs",
+    "tests/unit",
+    "tests/contract",
+    "tests/integration",
+)
 
 
 def words(rng: random.Random, low: int, high: int) -> str:
@@ -95,12 +104,19 @@ def spec_md(rng: random.Random, name: str, folder: str, shape: Shape) -> str:
            "## User Scenarios & Testing *(mandatory)*", ""]
     for number in range(1, shape.stories + 1):
         role = rng.choice(ROLES)
-        out += [f"### User Story {number} - {rng.choice(VERBS).title()} {words(rng, 2, 4)} (Priority: P{min(number, 3)})", "",
-                f"As a {role}, I want to {rng.choice(VERBS)} the {words(rng, 2, 3)}, so that {words(rng, 6, 12)}. "
-                + " ".join(sentence(rng) for _ in range(shape.prose)), "",
-                f"**Why this priority**: {sentence(rng, 12, 24)}", "",
-                f"**Independent Test**: {sentence(rng, 10, 20)} Confirm it within {rng.randint(2, 60)} seconds.", "",
-                "**Acceptance Scenarios**:", ""]
+        out += [
+            f"### User Story {number} - {rng.choice(VERBS).title()} {words(rng, 2, 4)} (Priority: P{min(number, 3)})",
+            "",
+            f"As a {role}, I want to {rng.choice(VERBS)} the {words(rng, 2, 3)}, so that {words(rng, 6, 12)}. "
+            + " ".join(sentence(rng) for _ in range(shape.prose)),
+            "",
+            f"**Why this priority**: {sentence(rng, 12, 24)}",
+            "",
+            f"**Independent Test**: {sentence(rng, 10, 20)} Confirm it within {rng.randint(2, 60)} seconds.",
+            "",
+            "**Acceptance Scenarios**:",
+            "",
+        ]
         for scenario in range(1, shape.scenarios + 1):
             out.append(f"{scenario}. **Given** a {role} with {rng.randint(1, 500)} {rng.choice(WORDS)} records, "
                        f"**When** they {rng.choice(VERBS)} the {words(rng, 2, 4)}, **Then** {words(rng, 6, 12)} within "
@@ -111,8 +127,10 @@ def spec_md(rng: random.Random, name: str, folder: str, shape: Shape) -> str:
     out += [f"- **{rid}**: System MUST {rng.choice(VERBS)} {words(rng, 8, 20)}." for rid in requirement_ids(shape)]
     out += ["", "### Key Entities", ""] + [f"- **{w.title()}**: {sentence(rng)}" for w in rng.sample(WORDS, 4)]
     out += ["", "## Success Criteria *(mandatory)*", "", "### Measurable Outcomes", ""]
-    out += [f"- **SC-{i:03d}**: {rng.randint(90, 99)}% of {words(rng, 3, 6)} complete within {rng.randint(1, 10)} seconds."
-            for i in range(1, shape.criteria + 1)]
+    out += [
+        f"- **SC-{i:03d}**: {rng.randint(90, 99)}% of {words(rng, 3, 6)} complete within {rng.randint(1, 10)} seconds."
+        for i in range(1, shape.criteria + 1)
+    ]
     out += ["", "## Assumptions", ""] + [f"- {sentence(rng)}" for _ in range(rng.randint(2, 5))]
     out += ["", "## Clarifications", "", "### Session 2026-03-01", ""]
     out += [f"- Q: {sentence(rng, 6, 10)[:-1]}? → A: {sentence(rng, 4, 10)}" for _ in range(rng.randint(1, 4))]
@@ -136,42 +154,89 @@ def speckit_plan_md(rng: random.Random, name: str, folder: str, shape: Shape) ->
     out += ["", "## Technical Context", ""]
     for key in keys:
         out += [f"**{key}**: {words(rng, 3, 10)}", ""]
-    out += ["## Constitution Check", "", "*GATE: Must pass before Phase 0 research. Re-check after Phase 1 design.*", ""]
+    out += [
+        "## Constitution Check",
+        "",
+        "*GATE: Must pass before Phase 0 research. Re-check after Phase 1 design.*",
+        "",
+    ]
     out += [f"- [x] {words(rng, 2, 3).title()}: {sentence(rng)}" for _ in range(5)]
     out += ["", "## Project Structure", "", "```text"]
     out += [f"{d}/{rng.choice(WORDS)}_{rng.choice(WORDS)}.py" for d in DIRS for _ in range(2)]
     out += ["```", ""]
     for step in range(1, shape.plan_steps + 1):
-        out += [f"## Phase {step}: {words(rng, 2, 4).title()}", ""] + [sentence(rng, 15, 30) for _ in range(shape.prose)] + [""]
-    out += ["## Complexity Tracking", "", "| Violation | Why Needed | Simpler Alternative Rejected Because |", "|---|---|---|"]
-    out += [f"| {words(rng, 2, 4)} | {sentence(rng, 5, 10)} | {sentence(rng, 5, 10)} |" for _ in range(rng.randint(1, 4))]
+        out += (
+            [f"## Phase {step}: {words(rng, 2, 4).title()}", ""]
+            + [sentence(rng, 15, 30) for _ in range(shape.prose)]
+            + [""]
+        )
+    out += [
+        "## Complexity Tracking",
+        "",
+        "| Violation | Why Needed | Simpler Alternative Rejected Because |",
+        "|---|---|---|",
+    ]
+    out += [
+        f"| {words(rng, 2, 4)} | {sentence(rng, 5, 10)} | {sentence(rng, 5, 10)} |" for _ in range(rng.randint(1, 4))
+    ]
     return "\n".join(out) + "\n"
 
 
 def seed_plan_md(rng: random.Random, name: str, folder: str, shape: Shape) -> str:
     """The seed's style: numbered sections, many tables, phases whose steps are bash blocks."""
-    out = [f"# Implementation Plan: {name.replace('-', ' ').title()}", "", "**Status**: APPROVED", "",
-           "**Created**: 2026-02-02", "", f"**Spec Reference**: specs/{folder}/spec.md", "",
-           "## 0. Sprint Planning", "", "### 0.1 Sprint Planning Checklist", "", "| Phase | Task | Owner | Status |", "|---|---|---|---|"]
+    out = [
+        f"# Implementation Plan: {name.replace('-', ' ').title()}",
+        "",
+        "**Status**: APPROVED",
+        "",
+        "**Created**: 2026-02-02",
+        "",
+        f"**Spec Reference**: specs/{folder}/spec.md",
+        "",
+        "## 0. Sprint Planning",
+        "",
+        "### 0.1 Sprint Planning Checklist",
+        "",
+        "| Phase | Task | Owner | Status |",
+        "|---|---|---|---|",
+    ]
     out += [f"| {rng.choice(('Preparation', 'Meeting', 'Follow-up'))} | {words(rng, 3, 6)} | {rng.choice(ROLES)} | "
             f"{rng.choice(('✅', '⏳ Pending'))} |" for _ in range(6)]
-    out += ["", "## 1. Plan Overview", "", "### 1.1 Objective", ""] + [sentence(rng, 15, 30) for _ in range(shape.prose)]
+    out += ["", "## 1. Plan Overview", "", "### 1.1 Objective", ""] + [
+        sentence(rng, 15, 30) for _ in range(shape.prose)
+    ]
     chain = [f"BLOCK-{i:03d}" for i in range(3)]
-    out += ["", "### 1.2 Critical Path", "", " → ".join(f"{b} (Phase {i + 1})" for i, b in enumerate(chain)) + " → release", ""]
+    out += [
+        "",
+        "### 1.2 Critical Path",
+        "",
+        " → ".join(f"{b} (Phase {i + 1})" for i, b in enumerate(chain)) + " → release",
+        "",
+    ]
     out += ["## 3. Implementation Phases", ""]
     for phase in range(1, 4):
         out += [f"### 3.{phase} Phase {phase}: {words(rng, 1, 2).upper()}", ""]
         for step in range(1, shape.plan_steps // 3 + 2):
-            out += [f"#### 3.{phase}.{step} {rng.choice(VERBS).title()} {words(rng, 2, 3)}", "", "```bash",
-                    f"# {sentence(rng, 4, 8)}", f"npm run {rng.choice(VERBS)}:{rng.choice(WORDS)} -- --{rng.choice(WORDS)}",
-                    "# Expected output:", f"# {rng.randint(1, 40)}/{rng.randint(40, 60)} PASS", "```", ""]
+            out += [
+                f"#### 3.{phase}.{step} {rng.choice(VERBS).title()} {words(rng, 2, 3)}",
+                "",
+                "```bash",
+                f"# {sentence(rng, 4, 8)}",
+                f"npm run {rng.choice(VERBS)}:{rng.choice(WORDS)} -- --{rng.choice(WORDS)}",
+                "# Expected output:",
+                f"# {rng.randint(1, 40)}/{rng.randint(40, 60)} PASS",
+                "```",
+                "",
+            ]
         out += [f"#### 3.{phase}.9 HITL Approval Gate (Phase {phase})", "", f"**Approver**: {rng.choice(ROLES)}", ""]
     out += ["## 4. Validation Criteria", "", "| Layer | Check | Pass Criteria |", "|---|---|---|"]
     out += [f"| Layer {i} | {words(rng, 2, 4)} | {rng.randint(90, 100)}% pass |" for i in range(1, 6)]
     out += ["", "## 5. Required Artifacts", "", "| Artifact | Path | Status |", "|---|---|---|"]
     out += [f"| {words(rng, 2, 3)} | tmp/evidence/{rng.choice(WORDS)}-{i}.log | ⏳ Pending |" for i in range(1, 5)]
     out += ["", "## 6. Risks", "", "| Risk | Likelihood | Mitigation |", "|---|---|---|"]
-    out += [f"| {words(rng, 3, 5)} | {rng.choice(('Low', 'Medium', 'High'))} | {sentence(rng, 5, 9)} |" for _ in range(4)]
+    out += [
+        f"| {words(rng, 3, 5)} | {rng.choice(('Low', 'Medium', 'High'))} | {sentence(rng, 5, 9)} |" for _ in range(4)
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -182,8 +247,16 @@ def tasks_md(rng: random.Random, name: str, shape: Shape) -> str:
     total = 2 * shape.setup_tasks + shape.stories * shape.tasks_per_story + shape.polish_tasks
     done_upto = rng.randint(0, total)  # work is done front to back, as in real task lists
     number = 0
-    out = [f"# Tasks: {name.replace('-', ' ').title()}", "", "**Input**: Design documents from the feature folder", "",
-           "## Format: `[ID] [P?] [Story] Description`", "", "- **[P]**: Can run in parallel (different files, no dependencies)", ""]
+    out = [
+        f"# Tasks: {name.replace('-', ' ').title()}",
+        "",
+        "**Input**: Design documents from the feature folder",
+        "",
+        "## Format: `[ID] [P?] [Story] Description`",
+        "",
+        "- **[P]**: Can run in parallel (different files, no dependencies)",
+        "",
+    ]
 
     def task(story: int | None, phase_first: int, parallel: bool) -> str:
         nonlocal number

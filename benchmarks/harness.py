@@ -109,7 +109,9 @@ def run_process(argv: Sequence[str], cwd: Path, env: Mapping[str, str], ok_codes
     return Run(seconds, usage.ru_maxrss / 1024)  # Linux reports KiB
 
 
-def alternate(runs: int, subject: Callable[[], Run], baseline: Callable[[], Run], warmup: int = 1) -> tuple[list[Run], list[Run]]:
+def alternate(
+    runs: int, subject: Callable[[], Run], baseline: Callable[[], Run], warmup: int = 1
+) -> tuple[list[Run], list[Run]]:
     """Interleave subject and baseline runs, so that drift on a busy machine hits both alike."""
     for _ in range(warmup):
         subject()

@@ -29,7 +29,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = "# Feature Specification: x\n\n## User Scenarios\n\n### User Story 1 - Try it (Priority: P1)\n\nA user tries it.\n"
+SPEC = (
+    "# Feature Specification: x\n\n## User Scenarios\n\n### User Story 1 - Try it (Priority: P1)\n\nA user tries it.\n"
+)
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:

@@ -94,9 +94,14 @@ def measure(folder: Path, runs: int) -> dict[str, object]:
         whole.append(full(path, n))
     for path, text in texts.items():  # leave the buffers as the files are
         session.set_buffer(path, text)
-    return {"subject": subject, "baseline": base, "per_document": {k: statistics.median(v) for k, v in per_doc.items() if v},
-            "full": statistics.median(whole), "diagnostics": count,
-            "size": sum(len(t.encode()) for t in texts.values())}
+    return {
+        "subject": subject,
+        "baseline": base,
+        "per_document": {k: statistics.median(v) for k, v in per_doc.items() if v},
+        "full": statistics.median(whole),
+        "diagnostics": count,
+        "size": sum(len(t.encode()) for t in texts.values()),
+    }
 
 
 def round_trip(folder: Path, runs: int) -> float:

@@ -47,9 +47,15 @@ def make_changes(count: int = CHANGES, seed: int = 11) -> list[Change]:
             Requirement(
                 title=f"{rng.choice(VERBS).title()} {words(rng, 2, 3)}",
                 text=f"The system SHALL {rng.choice(VERBS)} {words(rng, 8, 14)}.",
-                scenarios=[(words(rng, 2, 4).capitalize(), f"a user with {rng.randint(1, 90)} {words(rng, 2, 3)}",
-                            f"they {rng.choice(VERBS)} the {words(rng, 2, 4)}", f"{words(rng, 5, 9)} within {rng.randint(1, 9)} seconds")
-                           for _ in range(SCENARIOS)],
+                scenarios=[
+                    (
+                        words(rng, 2, 4).capitalize(),
+                        f"a user with {rng.randint(1, 90)} {words(rng, 2, 3)}",
+                        f"they {rng.choice(VERBS)} the {words(rng, 2, 4)}",
+                        f"{words(rng, 5, 9)} within {rng.randint(1, 9)} seconds",
+                    )
+                    for _ in range(SCENARIOS)
+                ],
             )
             for _ in range(REQUIREMENTS)
         ]
@@ -76,11 +82,26 @@ def write_openspec(root: Path, changes: list[Change]) -> Path:
         proposal += ["", "## Capabilities", "", "### New Capabilities", "", f"- `{capability}`: {change.what[0]}", "",
                      "### Modified Capabilities", "", "## Impact", "", change.impact, ""]
         (folder / "proposal.md").write_text("\n".join(proposal), encoding="utf-8")
-        spec = ["# Spec Delta", "", "## Purpose", "", change.what[0] + " " + change.impact, "", "## ADDED Requirements", ""]
+        spec = [
+            "# Spec Delta",
+            "",
+            "## Purpose",
+            "",
+            change.what[0] + " " + change.impact,
+            "",
+            "## ADDED Requirements",
+            "",
+        ]
         for requirement in change.requirements:
             spec += [f"### Requirement: {requirement.title}", requirement.text, ""]
             for name, given, when, then in requirement.scenarios:
-                spec += [f"#### Scenario: {name}", f"- **GIVEN** {given}", f"- **WHEN** {when}", f"- **THEN** {then}", ""]
+                spec += [
+                    f"#### Scenario: {name}",
+                    f"- **GIVEN** {given}",
+                    f"- **WHEN** {when}",
+                    f"- **THEN** {then}",
+                    "",
+                ]
         (folder / "specs" / capability / "spec.md").write_text("\n".join(spec), encoding="utf-8")
         tasks = ["# Tasks", "", "## 1. Implementation", ""]
         tasks += [f"- [ ] 1.{i} {task}" for i, task in enumerate(change.tasks, 1)]
@@ -94,12 +115,26 @@ def write_speckit(root: Path, changes: list[Change]) -> Path:
     for number, change in enumerate(changes, 1):
         folder = specs / f"{number:03d}-{change.name}"
         folder.mkdir(parents=True, exist_ok=True)
-        spec = [f"# Feature Specification: {change.name}", "", "**Status**: Draft", "", "## User Scenarios & Testing", ""]
+        spec = [
+            f"# Feature Specification: {change.name}",
+            "",
+            "**Status**: Draft",
+            "",
+            "## User Scenarios & Testing",
+            "",
+        ]
         for index, requirement in enumerate(change.requirements, 1):
             # Short story prose: OpenSpec has no such fields, and the two corpora should weigh the same.
-            spec += [f"### User Story {index} - {requirement.title} (Priority: P{min(index, 3)})", "",
-                     f"**Why this priority**: FR-{index:03d}.", "", f"**Independent Test**: {requirement.scenarios[0][0]}.", "",
-                     "**Acceptance Scenarios**:", ""]
+            spec += [
+                f"### User Story {index} - {requirement.title} (Priority: P{min(index, 3)})",
+                "",
+                f"**Why this priority**: FR-{index:03d}.",
+                "",
+                f"**Independent Test**: {requirement.scenarios[0][0]}.",
+                "",
+                "**Acceptance Scenarios**:",
+                "",
+            ]
             spec += [f"{i}. **Given** {given}, **When** {when}, **Then** {then}"
                      for i, (_, given, when, then) in enumerate(requirement.scenarios, 1)]
             spec.append("")

@@ -357,9 +357,11 @@ def peer_figures(b: Bench) -> list[Figure]:
         figure.subject = Series("speckit check (no cache)", runs)
         figure.baseline = Series(f"openspec {version} validate", base)
         figure.value = figure.subject.median / figure.baseline.median
-    all_fig.notes.append(f"OpenSpec {version}: {len(changes)} changes, {peer.markdown_bytes(openspec_root) / 1000:.0f} KB; "
-                         f"speckit: {len(changes)} features, {peer.markdown_bytes(speckit_root) / 1000:.0f} KB, same counts "
-                         "(1,000 requirements, 2,000 scenarios, 2,000 tasks); telemetry off, stdin closed")
+    all_fig.notes.append(
+        f"OpenSpec {version}: {len(changes)} changes, {peer.markdown_bytes(openspec_root) / 1000:.0f} KB; "
+        f"speckit: {len(changes)} features, {peer.markdown_bytes(speckit_root) / 1000:.0f} KB, same counts "
+        "(1,000 requirements, 2,000 scenarios, 2,000 tasks); telemetry off, stdin closed"
+    )
     return figures
 
 
@@ -415,8 +417,10 @@ def hostile(b: Bench) -> list[Figure]:
         # 1.0 is linear; a quadratic pattern shows ~10 at these sizes. markdown-it's own growth on
         # the same text is the floor where it is worse than linear (a long HTML comment block).
         growth[name] = (large / small) / max(size10 / size1, large_base / small_base)
-        figure.notes.append(f"{name}: {size1 / 1000:.0f} KB {small * 1000:.1f} ms -> {size10 / 1000:.0f} KB {large * 1000:.1f} ms "
-                            f"(growth {large / small:.1f}x; markdown-it {large_base / small_base:.1f}x)")
+        figure.notes.append(
+            f"{name}: {size1 / 1000:.0f} KB {small * 1000:.1f} ms -> {size10 / 1000:.0f} KB {large * 1000:.1f} ms "
+            f"(growth {large / small:.1f}x; markdown-it {large_base / small_base:.1f}x)"
+        )
     worst = max(growth, key=lambda k: growth[k])
     figure.subject = Series(f"speckit parse, worst shape '{worst}' at 10x", [Run(rows[worst]["10"][0])])
     figure.baseline = Series("markdown-it parse of the same text at 10x", [Run(rows[worst]["10"][1])])
@@ -484,8 +488,14 @@ def lsp_figure(b: Bench) -> list[Figure]:
         return [figure]
     folder = corpus.write_hook_feature(b.work / "lsp" / "specs")
     (b.work / "lsp" / ".git").mkdir(exist_ok=True)
-    done = subprocess.run([b.python, str(HERE / "lsp.py"), str(folder), str(b.n(45, 6))], capture_output=True, text=True,
-                          env=b.env, check=False, cwd=b.work / "lsp")
+    done = subprocess.run(
+        [b.python, str(HERE / "lsp.py"), str(folder), str(b.n(45, 6))],
+        capture_output=True,
+        text=True,
+        env=b.env,
+        check=False,
+        cwd=b.work / "lsp",
+    )
     if done.returncode != 0:
         raise Failed(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "benchmarks/lsp.py failed")
     data = json.loads(done.stdout)
@@ -495,8 +505,10 @@ def lsp_figure(b: Bench) -> list[Figure]:
     per = ", ".join(f"{name} {seconds * 1000:.1f} ms" for name, seconds in data["per_document"].items())
     figure.notes.append(f"{data['size'] / 1000:.1f} KB in 3 documents, all open; in-process, edits rotate over the "
                         f"documents ({per}); {data['diagnostics']} findings")
-    figure.notes.append(f"the same edit parsing every document again (no memo, check_target): {data['full'] * 1000:.1f} ms; "
-                        f"over stdio, didChange -> publishDiagnostics of the real server: {data['round_trip'] * 1000:.1f} ms")
+    figure.notes.append(
+        f"the same edit parsing every document again (no memo, check_target): {data['full'] * 1000:.1f} ms; "
+        f"over stdio, didChange -> publishDiagnostics of the real server: {data['round_trip'] * 1000:.1f} ms"
+    )
     return [figure]
 
 

@@ -155,7 +155,9 @@ def excluded(folder: Path, config: Config) -> bool:
         pattern = pattern.strip().rstrip("/").removeprefix("./")
         for candidate in candidates:
             text = candidate.as_posix()
-            if fnmatch.fnmatchcase(text, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(candidate.name, pattern)):
+            if fnmatch.fnmatchcase(text, pattern) or (
+                "/" not in pattern and fnmatch.fnmatchcase(candidate.name, pattern)
+            ):
                 return True
     return False
 
@@ -285,7 +287,9 @@ def current_feature(config: Config, start: Path | None = None) -> Current:
             names = ", ".join(_show(f) for f in found[:5])
             raise InputError(f"{source} {name}: ambiguous, it names {len(found)} features ({names})")
         if source == "SPECIFY_FEATURE":
-            raise InputError(f"SPECIFY_FEATURE={name}: no feature of that name or number under {_show(config.specs_path)}")
+            raise InputError(
+                f"SPECIFY_FEATURE={name}: no feature of that name or number under {_show(config.specs_path)}"
+            )
     raise InputError("no current feature: set SPECIFY_FEATURE_DIRECTORY, run /speckit.specify (it writes "
                      ".specify/feature.json), or name the feature")
 

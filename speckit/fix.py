@@ -174,7 +174,9 @@ def _repeated_block(d: Diagnostic, text: _Text, feature: Feature) -> Fix | None:
             return None
         items = [(t.id, t.line, t.end_line or t.line) for t in feature.tasks]
     elif feature.spec is not None and _same(feature.spec.path, d.path):
-        items = [(r.id, r.line, r.end_line or r.line) for r in feature.spec.requirements + feature.spec.success_criteria]
+        items = [
+            (r.id, r.line, r.end_line or r.line) for r in feature.spec.requirements + feature.spec.success_criteria
+        ]
     later = next((item for item in items if item[1] == d.line), None)
     if later is None or later[0] is None:
         return None

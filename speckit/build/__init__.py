@@ -288,7 +288,9 @@ def write(out: Path, files: dict[str, str], force: bool = False, backups: list[P
         state = intact(current)
         if state is not True:
             if not force:
-                why = "was edited by hand since speckit generated it" if state is False else "was not written by speckit"
+                why = (
+                    "was edited by hand since speckit generated it" if state is False else "was not written by speckit"
+                )
                 raise InputError(f"{path}: {why} (use --force to overwrite it; a .bak copy is kept)")
             guarded.append(name)
     written = []

@@ -89,7 +89,11 @@ def derive(feature: Feature, run: RunPlan, root: Path) -> list[Item]:
     for node in run.nodes:
         if node.kind == "step" and node.id in task_ids:
             continue  # listed with the tasks below
-        check = Check("approval", step=node.id) if node.approval and not node.commands.strip() else Check("run", step=node.id)
+        check = (
+            Check("approval", step=node.id)
+            if node.approval and not node.commands.strip()
+            else Check("run", step=node.id)
+        )
         add(Item(f"{node.kind}-{node.id}", node.kind, node.title, rel(node.path, root), node.line, node.line,
                  _step_state(node.title), check, node.phase))
     if plan is not None:

@@ -253,7 +253,11 @@ def _resolve(text: str, feature: Feature, drafts: list[_Draft]) -> list[str]:
         ids: set[str] = set()
         by_id = {d.id: d for d in drafts}
         for task in tasks:
-            ids |= {task.id} if task.id in by_id else _step_ancestors(task.id or "", {t.id: t for t in feature.tasks if t.id}, by_id)
+            ids |= (
+                {task.id}
+                if task.id in by_id
+                else _step_ancestors(task.id or "", {t.id: t for t in feature.tasks if t.id}, by_id)
+            )
         if ids:
             return sorted(ids, key=lambda i: by_id[i].pos)
     phase = _PHASE_IN.search(text)

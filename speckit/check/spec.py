@@ -46,12 +46,33 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 
 
 SECTION_NAMES: dict[str, tuple[str, ...]] = {
-    "user scenarios": ("User Stories", "User Scenario", "ユーザーシナリオ", "ユーザーストーリー", "用户场景", "用户故事",
-                       "使用者情境", "사용자 시나리오", "사용자 스토리", "Scénarios utilisateur", "Histoires utilisateur",
-                       "Escenarios de usuario", "Historias de usuario", "Benutzerszenarien", "Nutzerszenarien"),
+    "user scenarios": (
+        "User Stories",
+        "User Scenario",
+        "ユーザーシナリオ",
+        "ユーザーストーリー",
+        "用户场景",
+        "用户故事",
+        "使用者情境",
+        "사용자 시나리오",
+        "사용자 스토리",
+        "Scénarios utilisateur",
+        "Histoires utilisateur",
+        "Escenarios de usuario",
+        "Historias de usuario",
+        "Benutzerszenarien",
+        "Nutzerszenarien",
+    ),
     "requirements": ("要件", "要求", "需求", "요구사항", "요구 사항", "Exigences", "Requisitos", "Anforderungen"),
-    "success criteria": ("成功基準", "成功标准", "成功指標", "성공 기준", "Critères de succès", "Criterios de éxito",
-                         "Erfolgskriterien"),
+    "success criteria": (
+        "成功基準",
+        "成功标准",
+        "成功指標",
+        "성공 기준",
+        "Critères de succès",
+        "Criterios de éxito",
+        "Erfolgskriterien",
+    ),
 }
 """The default mandatory sections as Spec Kit's templates write them in other languages."""
 
@@ -64,7 +85,9 @@ def _missing_sections(feature: Feature, config: Config) -> Iterator[Diagnostic]:
     # Feature Branch line); an OpenSpec delta or a team's own format has other sections. The older
     # template generation (## Execution Flow (main)) had no Success Criteria section (#11).
     title = next((h.title for h in spec.outline if h.level == 1), "")
-    from_template = re.match(r"(?i)feature specification|機能仕様|功能规范|기능\s*명세|spécification|especificación", title)
+    from_template = re.match(
+        r"(?i)feature specification|機能仕様|功能规范|기능\s*명세|spécification|especificación", title
+    )
     if not (from_template or any(key.lower() == "feature branch" for key in spec.metadata)):
         return
     older = any(re.search(r"execution flow|review & acceptance checklist", h, re.I) for h in headings)

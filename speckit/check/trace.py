@@ -70,8 +70,11 @@ FR-006 crash guard"), not a traceability practice: one info line names the rest 
 warning per requirement. Measured on the real-repository corpus (docs/realworld.md)."""
 
 
-DEFERRED = re.compile(r"defer|out[- ]of[- ]scope|withdrawn|future|later|won'?t|延期|対象外|将来|范围外|暂缓|범위\s*외|보류|"
-                      r"report[ée]|hors\s+p[ée]rim[èe]tre|aplazad|zurückgestellt", re.I)
+DEFERRED = re.compile(
+    r"defer|out[- ]of[- ]scope|withdrawn|future|later|won'?t|延期|対象外|将来|范围外|暂缓|범위\s*외|보류|"
+    r"report[ée]|hors\s+p[ée]rim[èe]tre|aplazad|zurückgestellt",
+    re.I,
+)
 """Words of a story heading that says its work is not for now."""
 
 

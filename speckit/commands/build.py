@@ -59,8 +59,11 @@ class Seconds(click.ParamType):
         return seconds
 
 
-root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
-                           help="Repository root the commands and artifact paths are relative to (default: git top level).")
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Repository root the commands and artifact paths are relative to (default: git top level).",
+)
 out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
                           help="Output folder (default: build/ inside the feature folder).")
 

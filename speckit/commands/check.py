@@ -54,7 +54,9 @@ def _rules_option(name: str, help: str) -> Callable[[Callable[..., Any]], Callab
               help="Hide the findings recorded in FILE; fail only on new ones.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Record the current findings in FILE (then use --baseline FILE).")
-@click.option("--force", is_flag=True, help="With --write-baseline or -o: replace FILE even if speckit did not write it.")
+@click.option(
+    "--force", is_flag=True, help="With --write-baseline or -o: replace FILE even if speckit did not write it."
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the report to FILE (atomically) instead of standard output. An existing FILE "
                    "that is not an earlier report of speckit check needs --force.")

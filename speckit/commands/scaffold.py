@@ -179,4 +179,6 @@ def config_set(key: str, value: str, config_path: Path | None) -> None:
     text = configedit.set_value(config.source, key, value)
     with _writing(config.source):
         write_atomic(config.source, text)
-    click.echo(f"{_show(config.source)}: {key} = {configedit.dump(configedit.get(load_config(config.source), key), flow=True)}")
+    click.echo(
+        f"{_show(config.source)}: {key} = {configedit.dump(configedit.get(load_config(config.source), key), flow=True)}"
+    )

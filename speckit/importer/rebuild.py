@@ -82,8 +82,15 @@ def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
             title = text[:-1].rstrip() if text.endswith(BETA) else text
             level = number_level
             out.append("#" * level + " " + title)
-            found.append(emit("import/heading", f"numbered line -> level-{level} heading"
-                              + (" (the anchor remnant 'β' dropped)" if text.endswith(BETA) else ""), path, line.number))
+            found.append(
+                emit(
+                    "import/heading",
+                    f"numbered line -> level-{level} heading"
+                    + (" (the anchor remnant 'β' dropped)" if text.endswith(BETA) else ""),
+                    path,
+                    line.number,
+                )
+            )
             seen_heading, after_shell, first_in_section = True, False, True
             index += 1
             continue
@@ -191,7 +198,9 @@ def rebuild(lines: list[Line], path: str) -> tuple[str, list[Diagnostic]]:
                 item = lines[end].text.strip()
                 if not LIST_ITEM.match(item):
                     item = "- " + item
-                    found.append(emit("import/list", "'name - description' line -> a list item", path, lines[end].number))
+                    found.append(
+                        emit("import/list", "'name - description' line -> a list item", path, lines[end].number)
+                    )
                 items.append(item)
                 end += 1
             out.append("\n".join(items))

@@ -182,9 +182,21 @@ def leftovers(lines: list[Line], path: str, lossy: bool = True) -> list[Diagnost
             found.append(emit("import/unrecoverable", f"'{OBFUSCATED_EMAIL}' is what the web page's e-mail "
                               "protection showed; the original text (an address, or a name@version) is lost",
                               path, line.number, hint="write back the original text by hand"))
-        if lossy and not line.diagram and BETA in line.text and not (line.text.endswith(BETA) and NUMBERED.match(line.text)):
-            found.append(emit("import/unrecoverable", f"'β' kept as it is: it stands for a lost character here: "
-                              f"{_excerpt(line.text)}", path, line.number, hint="replace it with the character the author meant"))
+        if (
+            lossy
+            and not line.diagram
+            and BETA in line.text
+            and not (line.text.endswith(BETA) and NUMBERED.match(line.text))
+        ):
+            found.append(
+                emit(
+                    "import/unrecoverable",
+                    f"'β' kept as it is: it stands for a lost character here: {_excerpt(line.text)}",
+                    path,
+                    line.number,
+                    hint="replace it with the character the author meant",
+                )
+            )
     return found
 
 

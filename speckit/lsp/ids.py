@@ -121,13 +121,19 @@ class Index:
         item = entry.item
         out: list[str] = []
         if isinstance(item, Task):
-            phase = next((p for p in feature.task_list.phases if p.number == item.phase), None) if feature.task_list else None
+            phase = (
+                next((p for p in feature.task_list.phases if p.number == item.phase), None)
+                if feature.task_list
+                else None
+            )
             bits = [f"**{entry.id}** task", item.state, *(["parallel [P]"] if item.parallel else []),
                     *([f"Phase {phase.number}: {phase.title}"] if phase and phase.number else [])]
             out.append(" · ".join(bits))
             out.append(_quote(item.text or item.title))
             needed_by = [t.id for t in feature.tasks if t.id and entry.id in t.depends_on]
-            out.append(f"Depends on: {', '.join(item.depends_on) or 'nothing'} · Needed by: {', '.join(needed_by) or 'nothing'}")
+            out.append(
+                f"Depends on: {', '.join(item.depends_on) or 'nothing'} · Needed by: {', '.join(needed_by) or 'nothing'}"
+            )
             if item.stories or item.refs:
                 out.append(" · ".join(filter(None, [
                     f"Stories: {', '.join(item.stories)}" if item.stories else "",
@@ -145,9 +151,14 @@ class Index:
                 out.append(f"{len(item.acceptance)} acceptance scenario{'s' if len(item.acceptance) != 1 else ''}")
         else:
             citing = [t for t in feature.tasks if entry.id in t.refs]
-            state = ("struck out: needs no task" if item.dropped else
-                     f"cited by {len(citing)} task{'s' if len(citing) != 1 else ''} ({sum(1 for t in citing if t.done)} done): "
-                     + ", ".join(f"{t.id} {t.state}" for t in citing[:12]) if citing else "no task cites it")
+            state = (
+                "struck out: needs no task"
+                if item.dropped
+                else f"cited by {len(citing)} task{'s' if len(citing) != 1 else ''} ({sum(1 for t in citing if t.done)} done): "
+                + ", ".join(f"{t.id} {t.state}" for t in citing[:12])
+                if citing
+                else "no task cites it"
+            )
             out.append(f"**{entry.id}** {KIND_NAMES[entry.kind]} · {state}")
             out.append(_quote(item.text))
         out.append(self._where(entry))
@@ -188,7 +199,9 @@ class Index:
         prefixes = {id_prefix(e.id) for e in entries if e.kind in ("requirement", "criterion")}
         head = re.fullmatch(r"([A-Z][A-Z0-9-]*?)-?(\d*)", partial)
         if head and head.group(1) in prefixes and (partial.endswith("-") or head.group(2) or partial in prefixes):
-            return start, [e for e in entries if e.kind in ("requirement", "criterion") and id_prefix(e.id) == head.group(1)]
+            return start, [
+                e for e in entries if e.kind in ("requirement", "criterion") and id_prefix(e.id) == head.group(1)
+            ]
         return column, []
 
 

@@ -57,7 +57,9 @@ class Workspace:
         path = Path(arg)
         full = path if path.is_absolute() else self.root / path
         if not _lexically_inside(os.path.abspath(full), self.root) or not inside(full, self.root):
-            raise InputError(f"{arg}: outside the repository root {self.root}; this server reads and writes only inside it")
+            raise InputError(
+                f"{arg}: outside the repository root {self.root}; this server reads and writes only inside it"
+            )
         return full
 
     def _confine(self, target: Target) -> Target:
@@ -79,7 +81,9 @@ class Workspace:
         if "\0" in feature:
             raise InputError("feature: holds a NUL character")
         if not feature:
-            raise InputError("feature: empty; give a feature's number, slug or folder ('speckit://features' lists them)")
+            raise InputError(
+                "feature: empty; give a feature's number, slug or folder ('speckit://features' lists them)"
+            )
         if ("/" in feature or "\\" in feature or feature.endswith(".md") or feature.startswith(".")
                 or os.path.lexists(self.root / feature)):
             feature = str(self._inside(feature))  # a path: against the root, whatever the working directory

@@ -194,7 +194,9 @@ def load_feature(folder: Path, data: dict[Path, bytes] | None = None) -> Feature
     ``data``: the documents' bytes, already read (the check cache hashes exactly what is parsed)."""
     if not _utf8(str(folder)):
         # Its name would reach every message, JSON and page: refused as a feature, named escaped.
-        raise InputError(f"{shown(folder)}: a folder name that is not valid UTF-8 cannot be read as a feature; rename it")
+        raise InputError(
+            f"{shown(folder)}: a folder name that is not valid UTF-8 cannot be read as a feature; rename it"
+        )
     if not folder.is_dir():
         raise InputError(f"{folder}: not a directory")
     paths, skipped = feature_files(folder)
@@ -217,7 +219,9 @@ def load_document(path: Path, data: dict[Path, bytes] | None = None) -> Feature:
     text = decode_text(data[path], str(path)) if data and path in data else read_text(path)
     kind = kind_of(path, text)
     if kind == "other":
-        raise InputError(f"{path}: cannot tell whether this is a spec, plan or tasks document (name it spec.md, plan.md or tasks.md)")
+        raise InputError(
+            f"{path}: cannot tell whether this is a spec, plan or tasks document (name it spec.md, plan.md or tasks.md)"
+        )
     return build_feature(feature_ref(path.parent), [(path, kind)], texts={path: text})
 
 
@@ -245,8 +249,13 @@ def parse_document(path: Path, kind: str, text: str, prefixes: tuple[str, ...] =
     if rendered.looks_rendered(text):
         text, headings, tables = rendered.recover(text)
         diagnostics.append(
-            diag("parse/rendered-copy", f"a copy of a rendered page: {_count(headings, 'heading')} and {_count(tables, 'table')} were "
-                 "rebuilt, but code blocks cannot be, so the plan's steps have no commands", name, 1)
+            diag(
+                "parse/rendered-copy",
+                f"a copy of a rendered page: {_count(headings, 'heading')} and {_count(tables, 'table')} were "
+                "rebuilt, but code blocks cannot be, so the plan's steps have no commands",
+                name,
+                1,
+            )
         )
     parsed = blocks.parse(text)
     source = common.source(parsed, name)
@@ -359,7 +368,9 @@ def walk_features(root: Path) -> list[Path]:
     """Feature folders under ``root``, sorted; symlinked folders are not followed (no loops)."""
     found: list[Path] = []
     for current, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "build", "checklists", "contracts"))
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and d not in ("node_modules", "build", "checklists", "contracts")
+        )
         if any(name in files for name in DOCUMENTS):
             found.append(Path(current))
     return found

@@ -15,9 +15,11 @@ from collections.abc import Iterable
 # ``T001-T003`` would read as one prefixed id.
 # Also ``T-002-000-001`` and ``T-003-P1-001-001`` (dashed sub-numbers after ``T-``) and
 # ``T-TEST-026`` (a word after ``T-``).
-_ID = (r"(?:(?!T\d)[A-Z][A-Z0-9]{1,9}-)?T(?:-\d{1,6}(?:-(?:(?!T\d|T-)[A-Z]{1,10}\d{0,3}|\d{1,4})){0,4}|-[A-Z]{2,10}-\d{1,4}|"
-       r"\d{1,6})"
-       r"(?:\.\d{1,4})*[a-z]?")
+_ID = (
+    r"(?:(?!T\d)[A-Z][A-Z0-9]{1,9}-)?T(?:-\d{1,6}(?:-(?:(?!T\d|T-)[A-Z]{1,10}\d{0,3}|\d{1,4})){0,4}|-[A-Z]{2,10}-\d{1,4}|"
+    r"\d{1,6})"
+    r"(?:\.\d{1,4})*[a-z]?"
+)
 # ASCII word boundaries: in Japanese or Chinese text an id stands right beside other letters
 # ("T022の後に", "はT3").
 _B = r"A-Za-z0-9_"
@@ -49,8 +51,10 @@ BLOCKS_KEYWORD = re.compile(
 )
 # Postfix phrases: the ids come first. "T022の後に", "（T003完了後）", "T003 之后", "T001 이후",
 # "T001 완료 후"; and "T004の前" / "T004 之前" (this task comes before them).
-AFTER_POSTFIX = re.compile(r"\s*(?:(?:の|が)?\s*(?:完了|完成|終了|结束|완료)?\s*(?:後|之后|以后|后|이후|후)(?!続|[A-Za-z])|"
-                           r"(?:に|へ)依存|に依赖|에\s*의존)")  # "（T002, T003に依存）"
+AFTER_POSTFIX = re.compile(
+    r"\s*(?:(?:の|が)?\s*(?:完了|完成|終了|结束|완료)?\s*(?:後|之后|以后|后|이후|후)(?!続|[A-Za-z])|"
+    r"(?:に|へ)依存|に依赖|에\s*의존)"
+)  # "（T002, T003に依存）"
 BEFORE_POSTFIX = re.compile(r"\s*(?:の|之)?\s*(?:前|之前|이전)(?!提|[A-Za-z])")
 ARROW = re.compile(r"\s*(?:→|⟶|➜|➔|-{1,3}>|─{1,6}>|─{0,6}▶|={1,2}>)\s*")
 STRICT_KEYWORDS = ("depends on", "depend on", "dep:", "deps:", "dep :", "blocked")
@@ -247,8 +251,11 @@ def id_groups(text: str) -> list[IdGroup]:
         pos = max(end, match.end())
 
 
-_FILLER = re.compile(r"^[\s*_`:：,]*(?:\([^()\n]{0,60}\)[\s*_`]*)?(?:(?:is|are|must|should|can|only|start|starts|run|runs|come|comes|be|"
-                     r"done|finished|complete[sd]?|は|が|も)[\s*_`]*){0,4}$", re.I)
+_FILLER = re.compile(
+    r"^[\s*_`:：,]*(?:\([^()\n]{0,60}\)[\s*_`]*)?(?:(?:is|are|must|should|can|only|start|starts|run|runs|come|comes|be|"
+    r"done|finished|complete[sd]?|は|が|も)[\s*_`]*){0,4}$",
+    re.I,
+)
 _GAP = re.compile(r"^[\s*_`:：]*$")
 
 

@@ -45,7 +45,9 @@ CRITICAL = re.compile(r"critical[ -]path|关键路径|クリティカルパス",
 TECH_CONTEXT = re.compile(r"technical context|技術的コンテキスト|技术上下文", re.I)
 
 DONE_WORDS = re.compile(r"✅|✔|☑|\b(?:done|complete[d]?|created|pass(?:ed)?|yes|approved|merged|shipped)\b", re.I)
-OPEN_WORDS = re.compile(r"⏳|❌|🔄|\b(?:pending|todo|to do|tbd|in progress|creating|wip|blocked|fail(?:ed)?|no|deferred)\b", re.I)
+OPEN_WORDS = re.compile(
+    r"⏳|❌|🔄|\b(?:pending|todo|to do|tbd|in progress|creating|wip|blocked|fail(?:ed)?|no|deferred)\b", re.I
+)
 PARTIAL_WORDS = re.compile(r"🔄|\b(?:in progress|creating|partial|wip)\b", re.I)
 CHECKBOX_STATE: dict[str, TaskState] = {" ": "open", "x": "done", "X": "done", "~": "partial", "!": "open"}
 
@@ -228,7 +230,11 @@ def _gates(flat: list[b.Section], phase_of: dict[int, str | None]) -> tuple[list
         kind = "human" if HUMAN.search(text) else "automated" if AUTOMATED.search(text) else "unmarked"
         if kind == "unmarked" and _shell_blocks(section):
             continue  # "Phase 2: Gate checks" with commands and no mark is a step
-        if not GATE_NOUN.search(section.title) and phase_of.get(section.line) and (named_gates or _shell_blocks(section)):
+        if (
+            not GATE_NOUN.search(section.title)
+            and phase_of.get(section.line)
+            and (named_gates or _shell_blocks(section))
+        ):
             # The seed's "3.1.4 HITL Approval" is a step of Phase 1 (its commands prepare the approval
             # file); the gate it feeds is "8.1 Phase 1 Gate". Counting both would double the gate, so a
             # heading inside a phase that only says "approval" is a human step when it holds commands
@@ -310,7 +316,11 @@ def _artifacts(tables: list[tuple[b.Section, b.TableBlock]]) -> list[Artifact]:
         headers = [clean(h) for h in table.headers]
         if table_kind(headers) != "artifacts":
             continue
-        name, where, status = _column(headers, "artifact"), _column(headers, "path", "location"), _column(headers, "status")
+        name, where, status = (
+            _column(headers, "artifact"),
+            _column(headers, "path", "location"),
+            _column(headers, "status"),
+        )
         for line, cells in table.rows:
             text = _cell(cells, status)
             out.append(Artifact(name=_cell(cells, name), path=_cell(cells, where).strip("`"), status=text,

@@ -38,8 +38,10 @@ AS_A = re.compile(
     r"(?:,?\s+so\s+that\s+(?P<so>.+?))?\s*\.?$",
     re.I | re.S,
 )
-_GIVEN = (r"Given|주어진\s*상황|상황|[ÉE]tant\s+donn[ée](?:\s+que|\s+qu')?|Dado(?:\s+que)?|Angenommen|Gegeben(?:\s+sei)?|"
-          r"前提条件|前提|假设|假如|给定|假定|주어진|전제")
+_GIVEN = (
+    r"Given|주어진\s*상황|상황|[ÉE]tant\s+donn[ée](?:\s+que|\s+qu')?|Dado(?:\s+que)?|Angenommen|Gegeben(?:\s+sei)?|"
+    r"前提条件|前提|假设|假如|给定|假定|주어진|전제"
+)
 _WHEN = r"When|언제|동작|행동|Quand|Lorsque?|Cuando|Wenn|操作|もし|実行|アクション|当|만약"
 _THEN = r"Then|Alors|Entonces|Dann|期待結果|期待される結果|期待|結果|ならば|那么|则|그러면|기대\s*결과"
 _KEYWORD_TAIL = r"(?![A-Za-z])\s*[,:：、]?\s*"
@@ -70,11 +72,16 @@ def split_gwt(text: str) -> tuple[str, str, str] | None:
 
 _KEY_WHY = re.compile(r"why|priori|優先|优先|理由|pourquoi|por\s*qu[ée]|warum|우선\s*순위|이유", re.I)
 _KEY_TEST = re.compile(r"independent|独立|indépendant|independiente|unabhängig|eigenständig|독립", re.I)
-_KEY_ACCEPT = re.compile(r"acceptance|受け入れ|受入|验收|驗收|critères|scénarios d|escenarios|akzeptanz|인수|수용", re.I)
+_KEY_ACCEPT = re.compile(
+    r"acceptance|受け入れ|受入|验收|驗收|critères|scénarios d|escenarios|akzeptanz|인수|수용", re.I
+)
 _SECTION_KINDS = {
     "requirements": re.compile(r"requirement|要件|需求|exigence|requisito|anforderung|요구\s*사항", re.I),
-    "success": re.compile(r"success criteria|measurable outcome|成功基準|成功标准|成功指標|成功指标|critères de (?:succès|réussite)|"
-                          r"criterios de (?:éxito|exito|aceptación)|erfolgskriterien|messbare|성공\s*기준|성과\s*지표", re.I),
+    "success": re.compile(
+        r"success criteria|measurable outcome|成功基準|成功标准|成功指標|成功指标|critères de (?:succès|réussite)|"
+        r"criterios de (?:éxito|exito|aceptación)|erfolgskriterien|messbare|성공\s*기준|성과\s*지표",
+        re.I,
+    ),
     "entities": re.compile(r"key entities|entities|エンティティ|实体|entités", re.I),
     "edge": re.compile(r"edge case|エッジケース|边界|边缘|cas limites", re.I),
     "assumptions": re.compile(r"assumption|前提条件|假设|hypothèses", re.I),
@@ -107,8 +114,11 @@ def extract(parsed: Parsed, path: str) -> tuple[Spec, list[Diagnostic]]:
         mentions=mentions,
         unread_definitions={rid: line for rid, line in leads.items() if rid not in defined},
         checklist=[
-            check_item(item) for item, _ in section_items(parsed.root)
-            if item.checkbox is not None and item.line not in parsed.code_lines and item.line not in parsed.comment_lines
+            check_item(item)
+            for item, _ in section_items(parsed.root)
+            if item.checkbox is not None
+            and item.line not in parsed.code_lines
+            and item.line not in parsed.comment_lines
         ],
     )
     return spec, diagnostics
@@ -366,7 +376,9 @@ def _legacy_story(parsed: Parsed) -> Story | None:
         return None
     story = _story(primary, "US1", 1, primary.title, None)
     # "Acceptance Scenarios", not the "Review & Acceptance Checklist" of the same template.
-    accept = next((s for s in parsed.sections() if _KEY_ACCEPT.search(s.title) and not _CHECKLIST.search(s.title)), None)
+    accept = next(
+        (s for s in parsed.sections() if _KEY_ACCEPT.search(s.title) and not _CHECKLIST.search(s.title)), None
+    )
     if accept is not None and not story.acceptance:
         # The list may be split under sub-headings ("#### Admin User - Search Functionality").
         scenarios = [
@@ -380,8 +392,10 @@ def _legacy_story(parsed: Parsed) -> Story | None:
 
 # Not "**FR-022's viewport gate moved ...**" or "**SC-005 "correctly"**:": sentences about an id.
 # Not "**FR-001 to FR-013**: ..." or "### FR-001 到 FR-004": a range names ids, it defines none.
-_DEF_LEAD = re.compile(rf"^\s*(?P<strike>~~)?\s*(?P<mark>\*\*|__|`)?\s*(?P<id>{ids._REQ_BODY})(?![\w-]|\.\d|['’]s\b|\s*[\"“「])"
-                       r"(?!\s*(?:to|through|thru|–|—|~|〜|到|至|-)\s*[A-Z][A-Z0-9]*-?\d)")
+_DEF_LEAD = re.compile(
+    rf"^\s*(?P<strike>~~)?\s*(?P<mark>\*\*|__|`)?\s*(?P<id>{ids._REQ_BODY})(?![\w-]|\.\d|['’]s\b|\s*[\"“「])"
+    r"(?!\s*(?:to|through|thru|–|—|~|〜|到|至|-)\s*[A-Z][A-Z0-9]*-?\d)"
+)
 # A bold span that says more than the id and a topic in brackets ("**SC-006 export**:",
 # "**FR-012 — no overflow menu.**") comments on a requirement; it defines nothing a second time.
 _BOLD_COMMENT = re.compile(r"^\s*(?:~~)?\s*\*\*[^*\n]*?\d[a-z]?\s+(?![(（])[^*\n]+\*\*")

@@ -38,7 +38,9 @@ HINT_CONTEXT = re.compile(
 )
 """Words of a suggested order of work ('Suggested order', 'MVP scope', 'Single-PR strategy'): the
 chains written there are order hints, never constraints."""
-DEPENDENCY_SECTION = re.compile(r"depend|prerequisite|blocking|依存|依赖|前置|dépendance|dependencia|abhängigkeit|의존", re.I)
+DEPENDENCY_SECTION = re.compile(
+    r"depend|prerequisite|blocking|依存|依赖|前置|dépendance|dependencia|abhängigkeit|의존", re.I
+)
 NOT_TASK_SECTION = re.compile(
     r"depend|execution order|parallel|notes?\b|strategy|legend|format|summary|progress|overview|example|"
     r"validation checklist|verification checklist|"
@@ -48,7 +50,9 @@ NOT_TASK_SECTION = re.compile(
 )
 
 
-def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF_PREFIXES) -> tuple[TaskList, list[Task], list[Diagnostic]]:
+def extract(
+    parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF_PREFIXES
+) -> tuple[TaskList, list[Task], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     refs = ids.ref_pattern(ref_prefixes)
     phases: list[Phase] = []
@@ -87,12 +91,18 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
         # Below the nearest phase heading (or anywhere, outside phases): a "Parallel example",
         # "Dependencies" or "Notes" heading holds mentions of tasks, not tasks.
         # A story heading under "## 병렬 실행 예시" (parallel examples) is no phase boundary (#11).
-        below = ancestors[next((i for i in range(len(ancestors) - 1, -1, -1) if PHASE.match(ancestors[i].title)), -1) + 1 :]
+        below = ancestors[
+            next((i for i in range(len(ancestors) - 1, -1, -1) if PHASE.match(ancestors[i].title)), -1) + 1 :
+        ]
         prose_only = any(NOT_TASK_SECTION.search(s.title) for s in below)
         in_dependencies = any(DEPENDENCY_SECTION.search(s.title) for s in below)
         hint = bool(HINT_CONTEXT.search(section.title))
         for block in section.blocks:
-            if isinstance(block, b.Para) and current is not None and re.match(r"^\s*(\*\*|__)?Checkpoint", block.text, re.I):
+            if (
+                isinstance(block, b.Para)
+                and current is not None
+                and re.match(r"^\s*(\*\*|__)?Checkpoint", block.text, re.I)
+            ):
                 meta = META.match(block.text.strip())
                 checkpoint = clean(meta.group(2)) if meta else clean(block.text)
                 current = replace(current, checkpoint=checkpoint,
@@ -100,7 +110,9 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
                 phases[-1] = current
             elif isinstance(block, b.Para) and current is not None and phases and phases[-1] is current:
                 meta = META.match(block.text.strip())
-                if meta and re.fullmatch(r"(?i)user stor(?:y|ies)|stor(?:y|ies)|ストーリー|用户故事|스토리", meta.group(1).strip()):
+                if meta and re.fullmatch(
+                    r"(?i)user stor(?:y|ies)|stor(?:y|ies)|ストーリー|用户故事|스토리", meta.group(1).strip()
+                ):
                     named = ids.story_ids(meta.group(2))  # "**User Story**: US1 - title" under the phase heading
                     if named:
                         current = replace(current, stories=list(dict.fromkeys(current.stories + named)), kind="story")
@@ -140,7 +152,9 @@ def extract(parsed: b.Parsed, path: str, ref_prefixes: tuple[str, ...] = ids.REF
             else:
                 tasks.append(found)
                 defined.add(found[0].id)
-        prose.extend(Prose(blk.line, blk.text, in_dependencies, hint) for blk in section.blocks if isinstance(blk, b.Para))
+        prose.extend(
+            Prose(blk.line, blk.text, in_dependencies, hint) for blk in section.blocks if isinstance(blk, b.Para)
+        )
     task_list = TaskList(**document_fields(parsed, path), phases=phases, story_dependencies=story_deps)
     if table_rows:
         # A summary table (| T003 | file | US1 |) of tasks that the lists define is no second copy.
@@ -193,9 +207,19 @@ def _heading_task(section: b.Section, phase: Phase | None, refs: re.Pattern[str]
     body = rest[pos:]
     depends, blocked, _ = ids.dependencies(body)
     task = Task(
-        id=match.group("id"), title=_title(body), text=clean(title), state=state, parallel=parallel,
-        stories=list(dict.fromkeys(stories)), labels=other, refs=list(dict.fromkeys(ref_ids + ids.refs_in(title, refs))),
-        files=files_in(body), depends_on=depends, phase=_phase_key(phase), line=section.line, end_line=section.end_line,
+        id=match.group("id"),
+        title=_title(body),
+        text=clean(title),
+        state=state,
+        parallel=parallel,
+        stories=list(dict.fromkeys(stories)),
+        labels=other,
+        refs=list(dict.fromkeys(ref_ids + ids.refs_in(title, refs))),
+        files=files_in(body),
+        depends_on=depends,
+        phase=_phase_key(phase),
+        line=section.line,
+        end_line=section.end_line,
     )
     return task, blocked
 
@@ -231,9 +255,11 @@ def _with_body(task: Task, section: b.Section, refs: re.Pattern[str], path: str,
 
 _HINT_KEY = re.compile(r"verif|test|validat|accept|checkpoint|note|expect|done when|result|確認|検証|テスト|验证|测试|"
                        r"vérif|prueba|prüf", re.I)
-_DEPENDS_KEY = re.compile(r"depend|prerequisite|blocked|requires|after|依存|依赖|前置|前提|dépend|prérequis|depende|precondici|"
-                          r"prerrequisito|abhängig|voraussetzung|의존|선행",
-                          re.I)
+_DEPENDS_KEY = re.compile(
+    r"depend|prerequisite|blocked|requires|after|依存|依赖|前置|前提|dépend|prérequis|depende|precondici|"
+    r"prerrequisito|abhängig|voraussetzung|의존|선행",
+    re.I,
+)
 
 
 def _dependency_part(text: str) -> tuple[list[str], list[str]]:
@@ -260,8 +286,14 @@ def _duplicates(tasks: list[Task], path: str) -> list[Diagnostic]:
         if task.id is None:
             continue
         if task.id in first:
-            out.append(diag("parse/duplicate-id", f"task id {task.id} is also used on line {first[task.id]}: both are kept",
-                            path, task.line))
+            out.append(
+                diag(
+                    "parse/duplicate-id",
+                    f"task id {task.id} is also used on line {first[task.id]}: both are kept",
+                    path,
+                    task.line,
+                )
+            )
         else:
             first[task.id] = task.line
     return out
@@ -281,8 +313,12 @@ def _phase(section: b.Section, refs: re.Pattern[str] | None) -> Phase | None:
     if story:
         # "User Story 1 + US6 - title" is for both; a story id later in the title is only words.
         joined = re.match(r"(?:\s*(?:\+|&|/|,|and)\s*(?:US|User\s+Story\s*)[-_ ]?\d{1,3}[a-z]?)+", story.group(3), re.I)
-        stories = list(dict.fromkeys([f"US{int(story.group(1))}{story.group(2)}"]
-                                     + ids.story_ids(re.sub(r"(?i)User\s+Story\s*", "US", joined.group(0)) if joined else "")))
+        stories = list(
+            dict.fromkeys(
+                [f"US{int(story.group(1))}{story.group(2)}"]
+                + ids.story_ids(re.sub(r"(?i)User\s+Story\s*", "US", joined.group(0)) if joined else "")
+            )
+        )
     else:
         stories = ids.story_ids(title)  # "Phase 5: Resolver (US1, US2, US3)"
     return Phase(
@@ -328,7 +364,9 @@ def _leading(text: str) -> tuple[str | None, list[str], int]:
 _STATUS_EMOJI = re.compile(r"^\s*(?:✅|✔️?|☑️?|⏳|❌|🔄|🚧|⚠️?)\s*")
 # A checkbox item may number its task without a T: "- [ ] R051 Audit ...", "- [ ] **D011** ...".
 OTHER_ID = re.compile(r"(?:~~)?(?:\*\*|__|`)?([A-Z]{1,3}-?\d{2,5}[a-z]?)(?:\*\*|__|`)?(?:~~)?(?:\s*[:.)]\s*|\s+|$)")
-NOT_TASK_PREFIXES = frozenset({"FR", "FR-", "SC", "SC-", "NFR", "NFR-", "US", "US-", "CHK", "CHK-", "AC", "AC-", "P", "V"})
+NOT_TASK_PREFIXES = frozenset(
+    {"FR", "FR-", "SC", "SC-", "NFR", "NFR-", "US", "US-", "CHK", "CHK-", "AC", "AC-", "P", "V"}
+)
 _MENTION_AFTER_ID = re.compile(
     r"^(?:→|->|⟶|=>|blocks|depends|after|before|and\b|or\b|,|&|\+|/|〜|~|–|—|與|与|和|及|と|は|が|や|・|、|，|"
     r"(?:-|to|through)\s*(?:\*\*)?T?\d)",
@@ -472,8 +510,9 @@ def _table_tasks(block: b.TableBlock, phase: Phase | None, refs: re.Pattern[str]
         if col_id is None or not any(col_id < len(cells) and ids.LEADING_ID.match(clean(cells[col_id]))
                                      for _, cells in block.rows):
             return []
-    col_title = next((i for i, h in enumerate(headers) if h in ("task", "description", "title", "what") and i != col_id),
-                     None)
+    col_title = next(
+        (i for i, h in enumerate(headers) if h in ("task", "description", "title", "what") and i != col_id), None
+    )
     col_dep = next((i for i, h in enumerate(headers) if "depend" in h), None)
     col_status = next((i for i, h in enumerate(headers) if h in ("status", "state", "done")), None)
     col_owner = next((i for i, h in enumerate(headers) if h in ("owner", "assignee", "who")), None)

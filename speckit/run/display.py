@@ -38,14 +38,19 @@ class LiveDisplay(Display):
     def output(self, node: Node, line: str) -> None:
         task = self.tasks.get(node.id)
         if task is not None and line.strip():
-            self.progress.update(task, description=f"{self.titles[node.id]}  [dim]{_escape(printable(line.strip()[:60], line=True))}[/]")
+            self.progress.update(
+                task, description=f"{self.titles[node.id]}  [dim]{_escape(printable(line.strip()[:60], line=True))}[/]"
+            )
 
     def done(self, node: Node, status: str, seconds: int) -> None:
         task = self.tasks.pop(node.id, None)
         if task is not None:
             self.progress.remove_task(task)
-        line = Text.assemble((f"{status:>8} ", STATUS_STYLE.get(status, "")), printable(f"{node.kind} {node.id}: {node.title}", line=True),
-                             (f"  {seconds}s", "dim"))
+        line = Text.assemble(
+            (f"{status:>8} ", STATUS_STYLE.get(status, "")),
+            printable(f"{node.kind} {node.id}: {node.title}", line=True),
+            (f"  {seconds}s", "dim"),
+        )
         self.progress.console.print(line, highlight=False)
         if self.overall is not None:
             self.progress.update(self.overall, advance=1)

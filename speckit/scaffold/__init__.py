@@ -59,7 +59,9 @@ def tasks(feature: Feature, config: Config) -> Draft:
     spec = _need_spec(feature, "tasks")
     folder = Path(feature.feature.path)
     if feature.plan is None:
-        raise InputError(f"{folder}: no plan.md; run 'speckit plan {folder}' first (tasks are derived from spec and plan)")
+        raise InputError(
+            f"{folder}: no plan.md; run 'speckit plan {folder}' first (tasks are derived from spec and plan)"
+        )
     template = templates.find("tasks.md", config.root)
     text = templates.render(template, derive.context(spec, feature.plan, folder, config.root))
     return Draft(folder / "tasks.md", text, template.path)

@@ -77,7 +77,9 @@ def set_value(path: Path, key: str, raw: str) -> str:
     from ruamel.yaml.error import YAMLError
 
     if path.name == "pyproject.toml":
-        raise InputError(f"{path}: 'speckit config set' edits speckit.yaml; change [tool.speckit] in pyproject.toml by hand")
+        raise InputError(
+            f"{path}: 'speckit config set' edits speckit.yaml; change [tool.speckit] in pyproject.toml by hand"
+        )
     parts = split_key(key)
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True

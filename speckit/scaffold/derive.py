@@ -85,7 +85,9 @@ def derive(spec: Spec, plan: Plan | None, folder: Path) -> list[DerivedPhase]:
     phases: list[DerivedPhase] = []
 
     setup = [
-        DerivedTask(number.next(), Raw("Create the project structure described in the plan's Project Structure section")),
+        DerivedTask(
+            number.next(), Raw("Create the project structure described in the plan's Project Structure section")
+        ),
     ]
     setup.append(DerivedTask(number.next(), Raw("Install the dependencies named in the plan's Technical Context "
                                                 "and make the empty test suite run"), depends_on=[setup[0].id]))
@@ -107,11 +109,15 @@ def derive(spec: Spec, plan: Plan | None, folder: Path) -> list[DerivedPhase]:
     area = "-".join(ascii_words(re.sub(r"^\d+[-_]", "", folder.name))) or "feature"
     finals: list[str] = []
     for index, story in enumerate(stories):
-        tests, work = _story_tasks(story, number, template, area, cited[story.id], requirements + criteria, pattern, refs)
+        tests, work = _story_tasks(
+            story, number, template, area, cited[story.id], requirements + criteria, pattern, refs
+        )
         tasks = tests + work
         finals.extend(t.id for t in work)
         test = unescape(story.independent_test) if story.independent_test else None
-        title = f"User Story {story.number or index + 1} - {unescape(story.title)} (Priority: {story.priority or 'none'})"
+        title = (
+            f"User Story {story.number or index + 1} - {unescape(story.title)} (Priority: {story.priority or 'none'})"
+        )
         phases.append(DerivedPhase(
             3 + index, title, "story", tasks,
             f"User Story {story.number or index + 1} works on its own and passes its independent test.",

@@ -123,7 +123,9 @@ def feature_folder(root: Path, description: str, name: str | None, number: int |
             number = max(taken, default=0) + 1
         elif number in taken:
             others = ", ".join(str(p) for p in taken[number][:3])
-            raise InputError(f"feature number {number_prefix(number)} is already used by {others}; choose another --number")
+            raise InputError(
+                f"feature number {number_prefix(number)} is already used by {others}; choose another --number"
+            )
         prefix = number_prefix(number)
         fallback = str(number)
     slug = checked_name(name) if name else (slug_of(description) or f"feature-{fallback}")

@@ -29,7 +29,9 @@ def test_run_sh_passes_bash_n_and_shellcheck(script: Path) -> None:
 def test_makefile_dry_run_follows_the_plan(makefile: Path, tmp_path: Path) -> None:
     shutil.copy(makefile, tmp_path / "Makefile")
     shutil.copy(makefile.parent / "run.sh", tmp_path / "run.sh")
-    result = subprocess.run(["make", "-n", "-C", str(tmp_path)], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        ["make", "-n", "-C", str(tmp_path)], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}
+    )
     assert result.returncode == 0, result.stderr
     ids = [line.split("--only ")[1].strip().strip("'") for line in result.stdout.splitlines() if "--only" in line]
     listed = subprocess.run(["bash", str(tmp_path / "run.sh"), "--list"], capture_output=True, text=True).stdout

@@ -37,7 +37,13 @@ def test_edge_direction_and_reason() -> None:
 
 
 def test_cycle_path_in_order_and_rest_still_computed() -> None:
-    tasks = [task("T021", ["T022"]), task("T024", ["T021"]), task("T022", ["T024"]), task("T030"), task("T031", ["T030"])]
+    tasks = [
+        task("T021", ["T022"]),
+        task("T024", ["T021"]),
+        task("T022", ["T024"]),
+        task("T030"),
+        task("T031", ["T030"]),
+    ]
     g = build_graph(feature(tasks))
     assert g.cycles() == [["T021", "T024", "T022"]]
     assert shorten(g.cycles()[0]) == "T021 -> T024 -> T022 -> T021"
@@ -75,7 +81,10 @@ def test_phase_tiers_story_phases_independent() -> None:
 
 
 def test_phase_inversion_yields_to_explicit_edge() -> None:
-    phases = [Phase(number="1", title="Setup", kind="setup", line=1), Phase(number="2", title="Polish", kind="polish", line=9)]
+    phases = [
+        Phase(number="1", title="Setup", kind="setup", line=1),
+        Phase(number="2", title="Polish", kind="polish", line=9),
+    ]
     g = build_graph(feature([task("T1", ["T3"], phase="1"), task("T2", phase="1"), task("T3", phase="2")], phases))
     assert g.cycles() == []
     assert sorted(k for w in g.waves() for k in w) == ["T1", "T2", "T3"]

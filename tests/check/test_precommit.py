@@ -48,7 +48,10 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     failed = try_repo()
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout
-    assert "specs/002-cycle/tasks.md:15:1: error: task dependency cycle T005 -> T008 -> T005 [graph/cycle]" in failed.stdout
+    assert (
+        "specs/002-cycle/tasks.md:15:1: error: task dependency cycle T005 -> T008 -> T005 [graph/cycle]"
+        in failed.stdout
+    )
 
     # A change to research.md alone (or data-model.md, quickstart.md, contracts/) checks its feature (#14).
     (broken / "research.md").write_text("# Research\n")

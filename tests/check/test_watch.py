@@ -68,7 +68,9 @@ def test_watch_prints_new_and_fixed_findings(tmp_path: Path) -> None:
     try:
         out, err = Lines(process.stdout), Lines(process.stderr)
         assert out.until(lambda line: line.endswith("in 1 feature")) == ["0 errors, 0 warnings in 1 feature"]
-        assert err.until(lambda line: line.startswith("watching ")) == ["watching specs, speckit.yaml for changes (Ctrl-C to stop)"]
+        assert err.until(lambda line: line.startswith("watching ")) == [
+            "watching specs, speckit.yaml for changes (Ctrl-C to stop)"
+        ]
         time.sleep(0.3)  # the watcher is set up just after it says so
         tasks = feature / "tasks.md"
         clean = tasks.read_text()

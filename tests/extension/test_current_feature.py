@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 # A template leftover in every spec: the finding's path tells which feature was checked.
-SPEC = "# Feature Specification: [FEATURE NAME]\n\n## User Scenarios & Testing\n\n## Requirements\n\n## Success Criteria\n"
+SPEC = (
+    "# Feature Specification: [FEATURE NAME]\n\n## User Scenarios & Testing\n\n## Requirements\n\n## Success Criteria\n"
+)
 
 
 @pytest.fixture

@@ -37,8 +37,14 @@ def specify(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     assert SPECIFY, "specify-cli is installed but its 'specify' command is not on PATH"
     home = cwd / ".home"
     home.mkdir(exist_ok=True)
-    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_CACHE_HOME": str(home / ".cache"),
-           "NO_COLOR": "1", "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+    }
     done = subprocess.run([SPECIFY, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
                           stdin=subprocess.DEVNULL, check=False)
     assert done.returncode == 0, f"specify {' '.join(args)}: {done.stdout}\n{done.stderr}"

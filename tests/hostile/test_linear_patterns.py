@@ -26,17 +26,40 @@ def _feature(tmp_path, name: str, text: str) -> Feature:  # type: ignore[no-unty
 
 
 HOSTILE = {
-    "priority": ("spec.md", lambda n: "# Feature Specification: x\n\n## User Scenarios\n\n### User Story 1 - "
-                 + "(Priority " * (500 * n) + "\n"),
-    "gwt": ("spec.md", lambda n: "# Feature Specification: x\n\n## User Scenarios\n\n### User Story 1 - t (Priority: P1)"
-            "\n\n**Acceptance Scenarios**:\n\n1. Given " + "when " * (2000 * n) + "\n"),
-    "clarification": ("spec.md", lambda n: "# Feature Specification: x\n\n" + "[NEEDS CLARIFICATION: " * (1000 * n) + "\n"),
+    "priority": (
+        "spec.md",
+        lambda n: (
+            "# Feature Specification: x\n\n## User Scenarios\n\n### User Story 1 - " + "(Priority " * (500 * n) + "\n"
+        ),
+    ),
+    "gwt": (
+        "spec.md",
+        lambda n: (
+            "# Feature Specification: x\n\n## User Scenarios\n\n### User Story 1 - t (Priority: P1)"
+            "\n\n**Acceptance Scenarios**:\n\n1. Given " + "when " * (2000 * n) + "\n"
+        ),
+    ),
+    "clarification": (
+        "spec.md",
+        lambda n: "# Feature Specification: x\n\n" + "[NEEDS CLARIFICATION: " * (1000 * n) + "\n",
+    ),
     "after": ("tasks.md", lambda n: "# Tasks: x\n\n## Phase 1: Setup\n\n- [ ] T001 x " + "(after " * (1000 * n) + "\n"),
-    "as-a": ("spec.md", lambda n: "# Feature Specification: x\n\n## User Scenarios\n\n### User Story 1 - t (Priority: P1)"
-             "\n\n" + "As a " * (1000 * n) + "\n"),
+    "as-a": (
+        "spec.md",
+        lambda n: (
+            "# Feature Specification: x\n\n## User Scenarios\n\n### User Story 1 - t (Priority: P1)"
+            "\n\n" + "As a " * (1000 * n) + "\n"
+        ),
+    ),
     "describe": ("spec.md", lambda n: "# Feature Specification: x\n\n" + "[Describe " * (1000 * n) + "\n"),
-    "dependency-prose": ("tasks.md", lambda n: "# Tasks: x\n\n## Phase 1: Setup\n\n- [ ] T001 x\n\n## Dependencies\n\n"
-                         + "T001 is a prerequisite for " * (1000 * n) + "T001\n"),
+    "dependency-prose": (
+        "tasks.md",
+        lambda n: (
+            "# Tasks: x\n\n## Phase 1: Setup\n\n- [ ] T001 x\n\n## Dependencies\n\n"
+            + "T001 is a prerequisite for " * (1000 * n)
+            + "T001\n"
+        ),
+    ),
 }
 
 

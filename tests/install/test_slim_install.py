@@ -36,8 +36,15 @@ MESSAGE = "speckit docs needs the site extra (mkdocs and material not installed)
 def _speckit_without_site(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPECKIT_")}
     env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-c", WITHOUT_SITE, *args], check=False, cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT_SITE, *args],
+        check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_docs_without_the_site_extra_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -83,8 +90,13 @@ def test_the_hook_environment_has_no_site_packages(tmp_path: Path) -> None:
     pythons = sorted(home.glob("repo*/py_env-*/bin/python"))
     assert len(pythons) == 1, pythons
     bin_dir = pythons[0].parent
-    listed = subprocess.run([str(pythons[0]), "-m", "pip", "list", "--format", "freeze"], check=False, capture_output=True,
-                            text=True, timeout=60).stdout.lower()
+    listed = subprocess.run(
+        [str(pythons[0]), "-m", "pip", "list", "--format", "freeze"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.lower()
     assert "speckit-compiler" in listed and "markdown-it-py" in listed
     assert "mkdocs" not in listed, listed
     docs = subprocess.run([str(bin_dir / "speckit"), "docs", "build"], check=False, cwd=project, capture_output=True,

@@ -14,9 +14,24 @@ from support import ROOT
 
 def test_quick_lsp_figure(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--runs", "2", "--only", "lsp",
-                           "--out", str(out)], capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
-                          check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--quick",
+            "--runs",
+            "2",
+            "--only",
+            "lsp",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     (figure,) = json.loads(out.read_text())["figures"]
     assert figure["number"] == "9" and figure["measured"], figure["notes"]

@@ -55,7 +55,9 @@ def position(text: str, needle: str, offset: int = 0) -> types.Position:
     return types.Position(line=line, character=len(last.encode("utf-16-le")) // 2)
 
 
-async def wait_diagnostics(client: LanguageClient, path: Path, predicate, timeout: float = 10.0) -> list[types.Diagnostic]:
+async def wait_diagnostics(
+    client: LanguageClient, path: Path, predicate, timeout: float = 10.0
+) -> list[types.Diagnostic]:
     """Wait until the diagnostics shown for ``path`` satisfy ``predicate``."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout

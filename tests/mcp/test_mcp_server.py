@@ -301,8 +301,15 @@ def test_the_client_configs_in_docs_agents_md_start_the_server(repo: Path) -> No
 
 def test_without_the_sdk_one_line_and_exit_2(repo: Path) -> None:
     code = "import sys; sys.modules['mcp'] = None; from speckit.cli import main; main(['mcp'])"
-    done = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=60, check=False,
-                          stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == "speckit: error: speckit mcp needs the MCP SDK: pip install 'speckit-compiler[mcp]'\n"
 
@@ -312,7 +319,14 @@ def test_check_start_up_imports_no_mcp(repo: Path) -> None:
             "atexit.register(lambda: print(sorted(m for m in sys.modules if m.split('.')[0] in ('mcp', 'anyio'))"
             ", file=sys.stderr))\n"
             "from speckit.cli import main\nmain(['check', 'specs/001-export'])\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=60, check=False,
-                          stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "[]"

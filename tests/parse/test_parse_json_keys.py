@@ -41,7 +41,19 @@ def test_documented_keys() -> None:
     assert {"language", "text", "line"} <= next(c for s in sections for c in s["code"]).keys()
     assert all("checklist" in s for s in sections)
     task = model["tasks"][0]
-    assert {"id", "title", "state", "done", "parallel", "stories", "depends_on", "refs", "files", "phase", "line"} <= task.keys()
+    assert {
+        "id",
+        "title",
+        "state",
+        "done",
+        "parallel",
+        "stories",
+        "depends_on",
+        "refs",
+        "files",
+        "phase",
+        "line",
+    } <= task.keys()
     assert isinstance(model["diagnostics"], list)
 
 

@@ -28,7 +28,10 @@ def test_speckit_template_plan() -> None:
     assert (gate.title, gate.line) == ("Constitution Check", 22)
     (top,) = plan.sections
     by_title = {s.title: s for s in top.children}
-    assert [(c.text, c.done) for c in by_title["Constitution Check"].checklist] == [("Library-first", True), ("Test-first", False)]
+    assert [(c.text, c.done) for c in by_title["Constitution Check"].checklist] == [
+        ("Library-first", True),
+        ("Test-first", False),
+    ]
     assert by_title["Project Structure"].code[0].language == "text"
     complexity = by_title["Complexity Tracking"]
     assert complexity.tables[0].headers[0] == "Violation" and complexity.tables[0].rows[0].line == 41
@@ -46,7 +49,10 @@ def test_release_style_plan() -> None:
     ]
     assert plan.steps[0].commands[0].text.startswith("npm ci\n")
     assert [(g.id, g.kind, g.phase) for g in plan.gates] == [
-        ("4.1", "human", "1"), ("4.2", "automated", "2"), ("release-gate", "human", None), ("lint-gate", "automated", None),
+        ("4.1", "human", "1"),
+        ("4.2", "automated", "2"),
+        ("release-gate", "human", None),
+        ("lint-gate", "automated", None),
     ]
     assert plan.critical_path == [["BLOCK-000 (Phase 1)", "BLOCK-001 (Phase 2)", "npm publish"]]
     assert [(c.kind, c.name, c.check, c.target) for c in plan.criteria] == [
@@ -63,9 +69,15 @@ def test_restored_seed_model() -> None:
     plan = feature.plan
     assert plan is not None
     assert [(p.number, p.section) for p in plan.phases] == [("1", "3.1"), ("2", "3.2"), ("3", "3.3"), ("3.5", "3.3.3")]
-    assert [c for c in plan.critical_path] == [["BLOCK-000 (Phase 1)", "BLOCK-001 (Phase 2)", "BLOCK-002 (Phase 3.5)", "npm publish"]]
+    assert [c for c in plan.critical_path] == [
+        ["BLOCK-000 (Phase 1)", "BLOCK-001 (Phase 2)", "BLOCK-002 (Phase 3.5)", "npm publish"]
+    ]
     # The three gates of section 8; "3.1.4 HITL Approval" is the human step that feeds gate 8.1.
-    assert [(g.id, g.kind, g.phase) for g in plan.gates] == [("8.1", "human", "1"), ("8.2", "automated", "3.5"), ("8.3", "human", None)]
+    assert [(g.id, g.kind, g.phase) for g in plan.gates] == [
+        ("8.1", "human", "1"),
+        ("8.2", "automated", "3.5"),
+        ("8.3", "human", None),
+    ]
     step = {s.id: s for s in plan.steps}
     assert step["3.1.4"].human and step["3.1.4"].phase == "1"
     assert "npm run build:consumer-app" in step["3.2.1"].commands[0].text
@@ -103,7 +115,9 @@ def test_rendered_seed_gives_the_best_model_and_says_what_it_could_not_rebuild()
     assert plan.title == "aws-sandbox npm Package Release v0.3.18"
     assert plan.metadata["Status"] == "APPROVED"
     assert [p.number for p in plan.phases] == ["1", "2", "3"]
-    assert plan.critical_path == [["BLOCK-000 (Phase 1)", "BLOCK-001 (Phase 2)", "BLOCK-002 (Phase 3.5)", "npm publish"]]
+    assert plan.critical_path == [
+        ["BLOCK-000 (Phase 1)", "BLOCK-001 (Phase 2)", "BLOCK-002 (Phase 3.5)", "npm publish"]
+    ]
     assert [g.id for g in plan.gates] == ["8.1", "8.2", "8.3"]
     assert [(a.name, a.status) for a in plan.artifacts][:2] == [("spec.md", "✅ Created"), ("plan.md", "✅ Creating")]
     assert len([c for c in plan.criteria if c.kind == "validation"]) == 5

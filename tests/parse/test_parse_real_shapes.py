@@ -126,7 +126,11 @@ def test_stories_in_tables_details_bullets_and_other_languages() -> None:
 def test_scenario_split_is_linear_and_reads_when_then_without_given() -> None:
     from speckit.parse.spec import split_gwt
 
-    assert split_gwt("When the admin exports, Then the file has 3 rows") == ("", "the admin exports", "the file has 3 rows")
+    assert split_gwt("When the admin exports, Then the file has 3 rows") == (
+        "",
+        "the admin exports",
+        "the file has 3 rows",
+    )
     assert split_gwt("Given a, when b when c, then d") == ("a", "b when c", "d")
     assert split_gwt("Given " + "when " * 20000) is None  # was a 27 s regex at 10 KB (#16)
 
@@ -207,7 +211,10 @@ def test_status_emoji_and_blocked_boxes_before_ids() -> None:
 
     text = "# Tasks: x\n\n## Phase 1: Setup\n\n- [x] ✅ T018 Done thing\n- [!] T010 Blocked thing\n"
     _, tasks, _ = extract(blocks.parse(text), "tasks.md")
-    assert [(t.id, t.state, t.title) for t in tasks] == [("T018", "done", "Done thing"), ("T010", "open", "Blocked thing")]
+    assert [(t.id, t.state, t.title) for t in tasks] == [
+        ("T018", "done", "Done thing"),
+        ("T010", "open", "Blocked thing"),
+    ]
 
 
 def test_markers_quoted_by_the_template_or_a_checklist_are_not_open(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -232,8 +239,10 @@ def test_a_step_is_human_only_when_it_says_so() -> None:
     from speckit.parse import blocks
     from speckit.parse.plan import extract
 
-    text = ("# Implementation Plan: x\n\n## Phase 1: Build\n\n### E3 — Full Check Gate\n\n```bash\nbun run check\n```\n\n"
-            "### 2.2 After the gate\n\n```bash\nbun test\n```\n\n### 3.1 HITL sign-off\n\n```bash\necho ready\n```\n")
+    text = (
+        "# Implementation Plan: x\n\n## Phase 1: Build\n\n### E3 — Full Check Gate\n\n```bash\nbun run check\n```\n\n"
+        "### 2.2 After the gate\n\n```bash\nbun test\n```\n\n### 3.1 HITL sign-off\n\n```bash\necho ready\n```\n"
+    )
     plan, _ = extract(blocks.parse(text), "plan.md")
     assert [(s.title, s.human) for s in plan.steps] == [
         ("E3 — Full Check Gate", False), ("After the gate", False), ("HITL sign-off", True),

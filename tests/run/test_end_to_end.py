@@ -128,13 +128,17 @@ def test_fail_stop_fix_resume(root: Path, runner: Runner) -> None:
     assert approvals[0] == "gate\twho\twhen\thow\trun\tmac"
     gate, who, when, how, run_id, mac = approvals[1].split("\t")
     assert (gate, who, how) == ("release-gate-hitl-required", "rm@example.com", "option") and when.endswith("Z")
-    assert run_id == evidence(root).name and len(mac) == 64  # the run that asked; signed (tests/hostile/test_evidence.py)
+    assert (
+        run_id == evidence(root).name and len(mac) == 64
+    )  # the run that asked; signed (tests/hostile/test_evidence.py)
 
 
 @RUNNERS
 def test_dry_run_list_only_from(root: Path, runner: Runner) -> None:
     dry = runner(root, "--dry-run")
-    assert dry.returncode == 0 and "| echo one >> one.txt" in dry.stdout and "would stop here for approval" in dry.stdout
+    assert (
+        dry.returncode == 0 and "| echo one >> one.txt" in dry.stdout and "would stop here for approval" in dry.stdout
+    )
     assert not (root / "one.txt").exists() and not (root / "specs/demo/build/evidence").exists()
     listed = runner(root, "--list").stdout.splitlines()
     assert [line.split("\t")[0] for line in listed] == ["1.1", "1.2", "1.3", "release-gate-hitl-required", "release"]

@@ -239,7 +239,9 @@ def test_project_templates_override_file_by_file(project: Path, capsys: Capsys) 
         ("# Spec\n{% for x in 5 %}{{ x }}{% endfor %}\n", 2, "not iterable"),
     ],
 )
-def test_template_errors_name_file_and_line(project: Path, capsys: Capsys, source: str, line: int, message: str) -> None:
+def test_template_errors_name_file_and_line(
+    project: Path, capsys: Capsys, source: str, line: int, message: str
+) -> None:
     (project / "templates").mkdir()
     (project / "templates" / "spec.md").write_text(source, encoding="utf-8")
     result = run(capsys, "specify", "Export invoices")
@@ -295,11 +297,16 @@ def test_config_errors_keep_the_wording_of_the_pydantic_model(project: Path, cap
     # differently from a model's; the messages stay as they were.
     run(capsys, "init")
     result = run(capsys, "config", "set", "invest", "3")
-    assert result.code == 2 and "Input should be a valid dictionary or instance of InvestConfig" in result.err, result.err
+    assert result.code == 2 and "Input should be a valid dictionary or instance of InvestConfig" in result.err, (
+        result.err
+    )
     (project / "speckit.yaml").write_text("invest: 3\n", encoding="utf-8")
     result = run(capsys, "check")
     assert result.code == 2 and result.err.count("\n") == 1, result.err
-    assert "speckit.yaml:1: bad config key 'invest': Input should be a valid dictionary or instance of InvestConfig" in result.err
+    assert (
+        "speckit.yaml:1: bad config key 'invest': Input should be a valid dictionary or instance of InvestConfig"
+        in result.err
+    )
     (project / "speckit.yaml").write_text("invest:\n  nope: 1\n", encoding="utf-8")
     result = run(capsys, "check")
     assert "speckit.yaml:2: bad config key 'invest.nope': Extra inputs are not permitted" in result.err, result.err

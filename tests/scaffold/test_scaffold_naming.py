@@ -28,7 +28,9 @@ def test_slug_from_description(description: str, slug: str) -> None:
     assert naming.slug_of(description) == slug
 
 
-@pytest.mark.parametrize("description", ["チームのリマインダーを設定する", "团队提醒", "팀 알림", "!!! ??? ...", "a to of"])
+@pytest.mark.parametrize(
+    "description", ["チームのリマインダーを設定する", "团队提醒", "팀 알림", "!!! ??? ...", "a to of"]
+)
 def test_no_words_means_no_slug(description: str) -> None:
     # Text without transliterable words falls back to a numbered slug (feature-<n>) in the caller.
     assert naming.slug_of(description) is None

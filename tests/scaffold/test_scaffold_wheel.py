@@ -21,8 +21,21 @@ def test_editable_install_reads_the_repository_templates() -> None:
 def test_wheel_carries_templates_and_finds_them(tmp_path: Path) -> None:
     pytest.importorskip("hatchling")
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert built.returncode == 0, built.stderr
     wheel = next(tmp_path.glob("*.whl"))
