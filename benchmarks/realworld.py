@@ -376,7 +376,8 @@ def rel_path(path: str | None, root: Path, feature: str) -> str:
 # --------------------------------------------------------------------------------------------------
 
 ID_TAIL = r"(?![A-Za-z0-9])"
-TASK_ID = r"(?:(?!T-?\d)[A-Z][A-Z0-9]*-)?T(?:-?\d+|-[A-Z]+-\d+)(?:[.-](?!T-?\d)[A-Z0-9]+)*[a-z]?"  # T001 T-001 T004a T1.3.10 SET-T001 T-001-P1-002
+# T001 T-001 T004a T1.3.10 SET-T001 T-001-P1-002
+TASK_ID = r"(?:(?!T-?\d)[A-Z][A-Z0-9]*-)?T(?:-?\d+|-[A-Z]+-\d+)(?:[.-](?!T-?\d)[A-Z0-9]+)*[a-z]?"
 TASK_ID_RE = re.compile(TASK_ID + ID_TAIL)
 # "T015-T018 (tools) in parallel", "T001, T002: ..." start with an id but name several: a note, not a task.
 ID_RUN_RE = re.compile(r"^\s*(?:[-–—~〜,、/&+]|to\b|and\b|\.\.)\s*[`*_~]*" + TASK_ID + ID_TAIL)
@@ -437,7 +438,8 @@ THEN_RE = re.compile(
 ID_TOKEN = r"[`*_~\[]*" + TASK_ID + ID_TAIL + r"[`*_~\]]*"
 ID_LIST = (
     ID_TOKEN
-    + r"(?:\s*(?:,|、|，|・|/|&|\+|(?i:\band\b|\bor\b|\bund\b|\bet\b|\by\b|\bto\b|\bthrough\b)|和|与|및|-|–|—|〜|~|\.\.)\s*"
+    + r"(?:\s*(?:,|、|，|・|/|&|\+|(?i:\band\b|\bor\b|\bund\b|\bet\b|\by\b|\bto\b|\bthrough\b)"
+    r"|和|与|및|-|–|—|〜|~|\.\.)\s*"
     + ID_TOKEN
     + r")*"
 )
@@ -453,7 +455,8 @@ SUBJECT_RE = re.compile(ID_TOKEN + r"\s*(?:\([^)]*\)\s*)?$")
 BACKWARD_DEP_RE = re.compile(
     r"(?P<ids>"
     + ID_LIST
-    + r")[\s*_`)]*(?:の|が|を)?\s*(?:の後|完了後|完了した後|後に|之后|之後|以后|以後|完成后|완료\s*후|이후|후에|에\s*의존|に依存)"
+    + r")[\s*_`)]*(?:の|が|を)?\s*"
+    r"(?:の後|完了後|完了した後|後に|之后|之後|以后|以後|完成后|완료\s*후|이후|후에|에\s*의존|に依存)"
 )
 
 
@@ -1416,11 +1419,13 @@ def summary_markdown(report: dict[str, Any]) -> str:
     )
     if report["recall_excluded"]:
         out.append(
-            f"\nRecall leaves out {len(report['recall_excluded'])} features whose `show` gave no model (crashes and unreadable input above)."
+            f"\nRecall leaves out {len(report['recall_excluded'])} features whose `show` gave no model"
+            " (crashes and unreadable input above)."
         )
     labels = report["labels"]
     out.append(
-        f"\nLabels: {labels['total']} ({labels['matched']} match a current finding, {labels['stale']} stale, {labels['other_commit']} at another commit, {labels['not_in_run']} of repositories not in this run)."
+        f"\nLabels: {labels['total']} ({labels['matched']} match a current finding, {labels['stale']} stale, "
+        f"{labels['other_commit']} at another commit, {labels['not_in_run']} of repositories not in this run)."
     )
     return "\n".join(out) + "\n"
 
@@ -1514,7 +1519,9 @@ def detail_markdown(report: dict[str, Any], misses: list[Miss]) -> str:
             )
     t = report["timing"]
     out.append(
-        f"\nTiming: show median {t['show_median']} s (max {t['show_max']}), check median {t['check_median']} s (max {t['check_max']}); wall {report.get('wall_seconds', 0)} s with {report.get('jobs')} jobs."
+        f"\nTiming: show median {t['show_median']} s (max {t['show_max']}), "
+        f"check median {t['check_median']} s (max {t['check_max']}); "
+        f"wall {report.get('wall_seconds', 0)} s with {report.get('jobs')} jobs."
     )
     return "\n".join(out) + "\n"
 
@@ -1530,7 +1537,10 @@ def timing_line(report: dict[str, Any]) -> str:
 
 def write_outputs(base: Path, report: dict[str, Any], misses: list[Miss]) -> str:
     base.parent.mkdir(parents=True, exist_ok=True)
-    head = f"# speckit on real repositories\n\nGenerated {report['generated']} by `python benchmarks/realworld.py` (speckit {report['speckit']}, commit {report['commit']}). {timing_line(report)}\n\n"
+    head = (
+        f"# speckit on real repositories\n\nGenerated {report['generated']} by `python benchmarks/realworld.py` "
+        f"(speckit {report['speckit']}, commit {report['commit']}). {timing_line(report)}\n\n"
+    )
     summary = summary_markdown(report)
     Path(f"{base}.md").write_text(head + summary + detail_markdown(report, misses), encoding="utf-8")
     Path(f"{base}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -1727,7 +1737,8 @@ def main(argv: list[str] | None = None) -> int:
         print(summary, end="")
     else:
         print(
-            f"# speckit on real repositories\n\n{summary}\n{timing_line(report)}\nWrote {base}.md, {base}.json, {base}.misses.tsv"
+            f"# speckit on real repositories\n\n{summary}\n{timing_line(report)}\n"
+            f"Wrote {base}.md, {base}.json, {base}.misses.tsv"
         )
     return 0
 

@@ -400,7 +400,7 @@ with tempfile.TemporaryDirectory() as work:
             row[factor] = (min(ours), min(base), len(text))
         out[name] = row
 print(json.dumps(out))
-"""
+"""  # noqa: E501  (a script run in a subprocess; its lines are not linted)
 
 
 def hostile(b: Bench) -> list[Figure]:

@@ -88,7 +88,7 @@ line a finding points at (or on that line). Words after the rule ids are the jus
 
 | Rule | Default | Summary |
 |------|---------|---------|
-"""
+"""  # noqa: E501  (Markdown table rows cannot be wrapped)
 
 
 def _default(rule: Rule, long: bool) -> str:

@@ -132,7 +132,8 @@ class Index:
             out.append(_quote(item.text or item.title))
             needed_by = [t.id for t in feature.tasks if t.id and entry.id in t.depends_on]
             out.append(
-                f"Depends on: {', '.join(item.depends_on) or 'nothing'} · Needed by: {', '.join(needed_by) or 'nothing'}"
+                f"Depends on: {', '.join(item.depends_on) or 'nothing'} · "
+                f"Needed by: {', '.join(needed_by) or 'nothing'}"
             )
             if item.stories or item.refs:
                 out.append(" · ".join(filter(None, [
@@ -154,7 +155,8 @@ class Index:
             state = (
                 "struck out: needs no task"
                 if item.dropped
-                else f"cited by {len(citing)} task{'s' if len(citing) != 1 else ''} ({sum(1 for t in citing if t.done)} done): "
+                else f"cited by {len(citing)} task{'s' if len(citing) != 1 else ''} "
+                f"({sum(1 for t in citing if t.done)} done): "
                 + ", ".join(f"{t.id} {t.state}" for t in citing[:12])
                 if citing
                 else "no task cites it"

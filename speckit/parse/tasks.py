@@ -462,7 +462,8 @@ def _sort_labels(labels: list[str], refs: re.Pattern[str]) -> tuple[bool, list[s
 STORY_LABEL = re.compile(r"(?:[A-Z][A-Z0-9]*-)?US[-_ ]?\d+(?:\s*[/,、]\s*(?:[A-Z][A-Z0-9]*-)?US[-_ ]?\d+)*")
 # Bounded ("[^)]{0,300}"): a line repeating "(after " without ")" was quadratic (#16).
 _DEP_PAREN = re.compile(
-    r"[ \t]{0,20}[(（][ \t]{0,20}(?:depends?\s+on|dependent\s+on|deps?\s*:|dependenc(?:y|ies)\s*:|after|blocked\s+by|requires|"
+    r"[ \t]{0,20}[(（][ \t]{0,20}"
+    r"(?:depends?\s+on|dependent\s+on|deps?\s*:|dependenc(?:y|ies)\s*:|after|blocked\s+by|requires|"
     r"blocks|d[ée]pend(?:s|ent)?\s+de|apr[èe]s|依存|依赖)"
     r"[^)）\n]{0,300}[)）]",
     re.I,

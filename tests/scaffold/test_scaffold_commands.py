@@ -68,7 +68,7 @@ SPEC_KIT_SPEC = """\
 ### Measurable Outcomes
 
 - **SC-001**: [Measurable metric, e.g., "Users can complete account creation in under 2 minutes"]
-"""
+"""  # noqa: E501, W291  (Spec Kit's template as it is: two trailing spaces are Markdown line breaks)
 
 
 def test_specify_plan_tasks_write_documents_that_parse_back(project: Path, capsys: Capsys) -> None:
