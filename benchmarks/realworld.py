@@ -111,7 +111,7 @@ def read_manifest(path: Path) -> list[Repo]:
         if header is None:
             header = [cell.lower() for cell in cells]
             continue
-        values = dict(zip(header, cells))
+        values = dict(zip(header, cells, strict=False))
         if values.get("repo"):
             rows.append(
                 Repo(

@@ -215,7 +215,7 @@ def _fixed(text: _Text, fixes: list[Fix]) -> str:
         ending = endings[end - 1] or (default if end < len(lines) else "")
         lines[start:end] = list(fix.replacement)
         endings[start:end] = [default] * (len(fix.replacement) - 1) + [ending] if fix.replacement else []
-    return ("\ufeff" if text.bom else "") + "".join(line + ending for line, ending in zip(lines, endings))
+    return ("\ufeff" if text.bom else "") + "".join(line + ending for line, ending in zip(lines, endings, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

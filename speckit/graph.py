@@ -95,7 +95,7 @@ class TaskGraph:
         # The hot loops below are comprehensions on purpose: at 100,000 tasks and 300,000
         # dependencies a plain for-loop with the same body costs a third more.
         self.nodes: list[str] = [task.id if task.id else f"line:{task.line}" for task in tasks]  # task_key()
-        self.index: dict[str, int] = dict(zip(self.nodes, range(len(self.nodes))))
+        self.index: dict[str, int] = dict(zip(self.nodes, range(len(self.nodes)), strict=True))
         if len(self.index) < len(self.nodes):
             self._rekey_duplicates()
         # Explicit edges as predecessor positions per task (Edge objects and (before, after) pairs
@@ -131,7 +131,7 @@ class TaskGraph:
         """The usable predecessors of task ``i``, in order; the rest recorded as problems."""
         out: list[int] = []
         seen: set[int] = set()
-        for dep, j in zip(task.depends_on, found):
+        for dep, j in zip(task.depends_on, found, strict=True):
             if j is None:
                 self.unknown.append(Problem(self.nodes[i], dep, task.line))
             elif j == i:

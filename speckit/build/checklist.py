@@ -128,7 +128,7 @@ def derive(feature: Feature, run: RunPlan, root: Path) -> list[Item]:
                 if table.kind != "checklist":
                     continue
                 for n, row in enumerate(table.rows, 1):
-                    cells = dict(zip(table.headers, row.cells))
+                    cells = dict(zip(table.headers, row.cells, strict=False))
                     text = " — ".join(c for c in row.cells if c)
                     status = next((v for k, v in cells.items() if k.lower() == "status"), "")
                     add(Item(f"plan-{section.number or section.anchor}-{n}", "plan-checklist", text, plan_path,

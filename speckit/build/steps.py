@@ -215,11 +215,11 @@ def _hard_edges(feature: Feature, drafts: list[_Draft]) -> tuple[dict[str, set[s
     if feature.plan is not None:
         for chain in feature.plan.chains:
             resolved = [_resolve(node, feature, drafts) for node in chain.nodes]
-            for node, found in zip(chain.nodes, resolved):
+            for node, found in zip(chain.nodes, resolved, strict=True):
                 if not found:
                     notes.append(f"critical path node {node!r} (plan line {chain.line}) names no step or gate")
             present = [r for r in resolved if r]
-            for before, after in zip(present, present[1:]):
+            for before, after in zip(present, present[1:], strict=False):
                 for a in after:
                     preds[a] |= {b for b in before if b != a}
     return preds, notes

@@ -24,7 +24,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         yield emit("graph/unknown-ref",
                    f"task {problem.task} depends on {problem.other}, which is not a task of this tasks.md",
                    path, problem.line)
-    for cycle, members in zip(graph.cycles(), graph.cycle_members()):
+    for cycle, members in zip(graph.cycles(), graph.cycle_members(), strict=True):
         first = graph.tasks[graph.index[cycle[0]]]
         extra = len(members) - len(cycle)
         others = ", ".join(m for m in members if m not in cycle)[:200]

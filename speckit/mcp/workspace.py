@@ -201,7 +201,7 @@ class Workspace:
     def index(self) -> dict[str, Any]:
         """Every feature with the URIs of its documents."""
         by_feature: dict[str, list[str]] = {}
-        for feature, path in self.documents():
+        for _feature, path in self.documents():
             by_feature.setdefault(str(path.parent.parent if path.parent.name == "checklists" else path.parent),
                                   []).append(URI_PREFIX + path.as_posix())
         return {"root": str(self.root),

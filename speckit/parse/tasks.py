@@ -524,8 +524,8 @@ def _table_tasks(block: b.TableBlock, phase: Phase | None, refs: re.Pattern[str]
         lead = ids.LEADING_ID.match(clean(cells[col_id]))
         if not lead:
             continue
-        def cell(index: int | None) -> str:
-            return clean(cells[index]) if index is not None and index < len(cells) else ""
+        def cell(index: int | None) -> str:  # called only in this iteration, never kept: cells is the current row
+            return clean(cells[index]) if index is not None and index < len(cells) else ""  # noqa: B023
         _, labels, label_end = _leading(cell(col_title))
         title = _title(cell(col_title)[label_end:])
         parallel, stories, other, label_refs = _sort_labels(labels, refs)
@@ -602,7 +602,9 @@ def _apply_prose_dependencies(found: list[tuple[Task, list[str]]], prose: list[P
         if part.diagram:
             text = re.sub(r"\[[^\]\n]{0,200}\]|\([^)\n]{0,200}\)|\{[^}\n]{0,200}\}|\|[^|\n]{0,200}\|", "", text)
         constraint = part.in_dependencies and not part.hint and not HINT_CONTEXT.search(text)
-        pairs = [(after, before) for chain in ids.arrow_chains(text) for before, after in zip(chain, chain[1:])]
+        pairs = [
+            (after, before) for chain in ids.arrow_chains(text) for before, after in zip(chain, chain[1:], strict=False)
+        ]
         pairs += ids.statements(text) if not part.diagram else []
         for waiting, before in pairs:
             for task_id in waiting:

@@ -105,7 +105,7 @@ def as_data(graph: TaskGraph, feature_id: str) -> dict[str, Any]:
     return {
         "feature": feature_id,
         "nodes": [{"id": key, "title": task.title, "state": task.state, "phase": task.phase, "line": task.line}
-                  for key, task in zip(graph.nodes, graph.tasks)],
+                  for key, task in zip(graph.nodes, graph.tasks, strict=True)],
         "edges": [{"before": e.before, "after": e.after, "kind": e.kind, "reason": e.reason, "line": e.line}
                   for e in graph.edges],
         "cycles": graph.cycles(),

@@ -46,7 +46,7 @@ def test_the_corpus_repeats_with_its_seed(tmp_path: Path) -> None:
     first = corpus.write_corpus(tmp_path / "a", 5, seed=3)
     second = corpus.write_corpus(tmp_path / "b", 5, seed=3)
     assert [f.name for f in first] == [f.name for f in second]
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=True):
         for name in ("spec.md", "plan.md", "tasks.md"):
             assert (a / name).read_bytes() == (b / name).read_bytes()
     preds = corpus.graph_edges(1000, 3000)

@@ -166,7 +166,7 @@ def test_github_commands_escaped(repo: Path) -> None:
     result = run("check", str(weird.relative_to(repo)), "--format", "github", cwd=repo)
     lines = result.stdout.splitlines()
     assert len(lines) == 2
-    line = next(l for l in lines if l.startswith("::error "))
+    line = next(x for x in lines if x.startswith("::error "))
     assert line.startswith("::error file=specs/004-a%2Cb%3Ac%25d/tasks.md,line=15,endLine=15,col=1,title=graph/cycle::")
     assert "%0Ahint" not in line and "%0Aremove one" in line
     assert "\n" not in line
@@ -211,7 +211,7 @@ def test_mermaid_escapes_document_text(repo: Path) -> None:
     hostile = 'Write "the" <b>importer</b> ]; click n1 call x()%%'
     tasks.write_text(tasks.read_text().replace("Write the importer", hostile))
     out = run("graph", "specs/001-export", cwd=repo).stdout
-    line = next(l for l in out.splitlines() if "T006" in l)
+    line = next(x for x in out.splitlines() if "T006" in x)
     assert '"' not in line.split('["', 1)[1][:-2] and "<" not in line and "]" not in line[:-1].split('["', 1)[1]
 
 

@@ -21,9 +21,9 @@ from support import ROOT
 anyio = pytest.importorskip("anyio")
 pytest.importorskip("mcp.client.stdio", reason="the MCP SDK is the 'mcp' extra: pip install 'speckit-compiler[mcp]'")
 
-from mcp.client.session import ClientSession
-from mcp.client.stdio import StdioServerParameters, stdio_client
-from mcp.shared.exceptions import MCPError
+from mcp.client.session import ClientSession  # noqa: E402  (after the importorskip above)
+from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402  (after the importorskip above)
+from mcp.shared.exceptions import MCPError  # noqa: E402  (after the importorskip above)
 
 pytestmark = pytest.mark.timeout(120)
 
