@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scaffold_helpers import project, run  # noqa: F401  (project is a fixture)
+from scaffold_helpers import run
 
 from speckit.parse import load_feature
 

@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from scaffold_helpers import project, run  # noqa: F401  (project is a fixture)
+from scaffold_helpers import run
 from support import ROOT, SPECS
 
 CASES = ROOT / "tests" / "cases" / "scaffold"
