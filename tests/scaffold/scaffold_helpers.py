@@ -23,3 +23,12 @@ def run(capsys: pytest.CaptureFixture[str], *args: str, cwd: Path | None = None)
     """support.invoke, with its result named as these tests read it (``capsys`` is kept for callers)."""
     done = invoke(*args, cwd=cwd)
     return Result(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty git repository (its top level is where config and specs resolve)."""
+    (tmp_path / ".git").mkdir()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scaffold_helpers import project as project  # the fixture, re-exported here for pytest to find
 from scaffold_helpers import run
 
 from speckit.parse import load_feature

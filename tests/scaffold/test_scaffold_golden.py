@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from scaffold_helpers import project as project  # the fixture, re-exported here for pytest to find
 from scaffold_helpers import run
 from support import ROOT, SPECS
 
