@@ -262,10 +262,18 @@ def kahn(preds: list[list[int]]) -> list[int]:
 
 def site(b: Bench) -> list[Figure]:
     count = 10 if b.quick else 200
-    figure = Figure("6", f"Site: cold `speckit docs build` of {count} features vs `mkdocs build` of the generated project",
-                    "≤ 1.2x", limit=1.2)
-    rebuild = Figure("6b", f"Site: `speckit docs build` after editing one tasks.md of {count} features, vs the cold build",
-                     "≤ 0.05x", limit=0.05)
+    figure = Figure(
+        "6",
+        f"Site: cold `speckit docs build` of {count} features vs `mkdocs build` of the generated project",
+        "≤ 1.2x",
+        limit=1.2,
+    )
+    rebuild = Figure(
+        "6b",
+        f"Site: `speckit docs build` after editing one tasks.md of {count} features, vs the cold build",
+        "≤ 0.05x",
+        limit=0.05,
+    )
     size = Figure("6c", f"Site: size of the built site of {count} features", "≤ 60 MB", limit=60, unit="MB")
     root = b.work / "site"
     folders = corpus.write_corpus(root / "specs", count, seed=9)

@@ -68,7 +68,7 @@ def analyze(graph: TaskGraph, feature: str = "", top: int = TOP) -> Analyses:
         if edge.before not in skip and edge.after not in skip:
             written.add_edge(edge.before, edge.after)
             lines.setdefault((edge.before, edge.after), edge.line)
-    state = {key: task.state for key, task in zip(graph.nodes, graph.tasks)}
+    state = {key: task.state for key, task in zip(graph.nodes, graph.tasks, strict=True)}
 
     def is_open(key: str) -> bool:
         return state.get(key) not in CLOSED_STATES

@@ -81,7 +81,9 @@ def tick(path: Path, tasks: Sequence[str]) -> tuple[list[str], list[str]]:
     for task_id in dict.fromkeys(tasks):
         places = by_id[task_id]
         if len(places) > 1:
-            raise InputError(f"{path}: task id {task_id} is used on lines {', '.join(map(str, places))}; renumber first")
+            raise InputError(
+                f"{path}: task id {task_id} is used on lines {', '.join(map(str, places))}; renumber first"
+            )
         number = places[0]
         if not 1 <= number <= len(lines):
             raise InputError(f"{path}:{number}: task {task_id} is not on that line of the file as read; run again")

@@ -30,7 +30,9 @@ def _load(feature: str, config_path: Path | None) -> tuple[Feature, Path]:
 @click.argument("feature", shell_complete=complete_features)
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "json", "text"]), default="mermaid",
               show_default=True)
-@click.option("--why", "why", metavar="TASK", help="Explain every edge of TASK: what it waits for and what waits for it.")
+@click.option(
+    "--why", "why", metavar="TASK", help="Explain every edge of TASK: what it waits for and what waits for it."
+)
 @click.option("--analyze", is_flag=True,
               help="Print the bottleneck tasks, redundant dependencies and the critical path (text, or --format json).")
 @config_option
@@ -129,7 +131,9 @@ def next_command(feature: str, fmt: str, config_path: Path | None) -> None:
             click.echo(f"  wave {n}: {shown}")
     if len(waves) > 4:
         rest = sum(len(w) for w in waves[4:])
-        click.echo(f"  ... {rest} more tasks in {len(waves) - 4} later waves ('speckit graph --format text' lists them)")
+        click.echo(
+            f"  ... {rest} more tasks in {len(waves) - 4} later waves ('speckit graph --format text' lists them)"
+        )
     if left:
         click.echo(f"left out, on a dependency cycle (see 'speckit check'): {', '.join(left)}")
 

@@ -123,7 +123,9 @@ def flowchart(flow: Flow) -> str:
     links = [link for link in flow.links if link.before in ids and link.after in ids]
     drawn = {(link.before, link.after) for link in links}
     # A critical path may run along implied edges that are not drawn: draw those steps thick.
-    path_steps = [pair for pair in sorted(flow.critical_links) if pair not in drawn and pair[0] in ids and pair[1] in ids]
+    path_steps = [
+        pair for pair in sorted(flow.critical_links) if pair not in drawn and pair[0] in ids and pair[1] in ids
+    ]
     group_links = [g for g in flow.group_links if g.before in group_ids and g.after in group_ids]
     rows = _rows(by_group, {k for pair in [*drawn, *path_steps] for k in pair})
     if len(links) + len(path_steps) + len(group_links) + len(rows) > MAX_EDGES:
