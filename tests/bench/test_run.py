@@ -22,8 +22,8 @@ def test_quick_benchmark_produces_every_figure(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     data = json.loads(out.read_text())
     figures = {f["number"]: f for f in data["figures"]}
-    assert sorted(figures) == ["1", "2", "3", "4a", "4b", "4c", "5", "6", "7a", "7b"]
-    for number in ("1", "2", "3", "4a", "4b", "4c", "5", "6"):
+    assert sorted(figures) == ["1", "2", "3", "4a", "4b", "4c", "5", "6", "6b", "6c", "7a", "7b"]
+    for number in ("1", "2", "3", "4a", "4b", "4c", "5", "6", "6b"):
         figure = figures[number]
         assert figure["measured"], (number, figure["notes"])
         assert figure["value"] > 0 and figure["subject"]["median_s"] > 0 and figure["baseline"]["median_s"] > 0
@@ -33,7 +33,9 @@ def test_quick_benchmark_produces_every_figure(tmp_path: Path) -> None:
     assert "cache entries after the cold run" in figures["3"]["notes"][0]
     assert not any("wrote no cache entries" in note for note in figures["3"]["notes"])
     assert figures["5"]["unit"] == "MB" and figures["5"]["value"] < 1000
-    assert data["machine"]["python"] and data["table"].count("\n| ") == 10
+    # The site's size is a size, not a ratio of two timings.
+    assert figures["6c"]["measured"] and figures["6c"]["unit"] == "MB" and figures["6c"]["value"] > 0
+    assert data["machine"]["python"] and data["table"].count("\n| ") == 12
     assert "| 1 | Hook latency" in done.stdout
 
 
