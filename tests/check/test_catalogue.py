@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import ast
 import builtins
-import contextlib
 import io
 import json
-import os
 import re
-from dataclasses import dataclass
+import subprocess
 from pathlib import Path
 from typing import Any, get_args
 
 import pytest
-from support import ROOT
+from support import ROOT, invoke
 
 from speckit.check import check_feature
-from speckit.cli import main
 from speckit.config import Config
 from speckit.model.rules import CATALOGUE, RULES, RuleId, emit
 from speckit.parse import load_feature
@@ -33,32 +30,10 @@ CASES = ROOT / "tests" / "cases"
 
 
 
-@dataclass
-class Result:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-
-def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> Result:
-    """The real entry point (its exit codes and error lines), in this process; the check cache is
-    off unless ``env`` names a cache folder."""
-    out, err = io.StringIO(), io.StringIO()
-    old, saved = Path.cwd(), dict(os.environ)
-    os.environ.update({"SPECKIT_CACHE": "1" if env else "0", **(env or {})})
-    os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main(list(args))
-                code = 0
-            except SystemExit as stop:
-                code = stop.code if isinstance(stop.code, int) else 1
-    finally:
-        os.chdir(old)
-        os.environ.clear()
-        os.environ.update(saved)
-    return Result(code, out.getvalue(), err.getvalue())
+def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real entry point in this process (support.invoke); the check cache is off unless ``env``
+    names a cache folder."""
+    return invoke(*args, cwd=cwd, env={"SPECKIT_CACHE": "1" if env else "0", **(env or {})})
 
 
 def _case(rule: str) -> Path | None:
@@ -124,7 +99,7 @@ def test_parse_rendered_copy_can_be_explained_and_configured(tmp_path: Path) -> 
     assert "parse/rendered-copy" in {d["rule"] for d in found}
     (tmp_path / "speckit.yaml").write_text("rules:\n  parse/rendered-copy: off\n", encoding="utf-8")
     done = run("check", "specs", "--format", "json", cwd=tmp_path)
-    assert done.exit_code in (0, 1), done.stderr
+    assert done.returncode in (0, 1), done.stderr
     assert "parse/rendered-copy" not in {d["rule"] for d in json.loads(done.stdout)["diagnostics"]}
 
 
@@ -132,10 +107,10 @@ def test_unreadable_and_bug_ids_are_no_config_keys(tmp_path: Path) -> None:
     (tmp_path / "specs").mkdir()
     (tmp_path / "speckit.yaml").write_text("rules:\n  internal/bug: off\n", encoding="utf-8")
     done = run("check", "--format", "json", cwd=tmp_path)
-    assert done.exit_code == 2 and "unknown rule 'internal/bug'" in done.stderr
+    assert done.returncode == 2 and "unknown rule 'internal/bug'" in done.stderr
     assert "internal/bug" in RULES and not RULES["internal/bug"].configurable
     explained = run("check", "--explain", "internal/bug")
-    assert explained.exit_code == 0 and "cannot be turned off" in explained.stdout
+    assert explained.returncode == 0 and "cannot be turned off" in explained.stdout
 
 
 def _feature(tmp_path: Path) -> Path:

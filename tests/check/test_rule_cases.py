@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,12 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-from support import ROOT
+from support import ROOT, invoke
 
 from speckit.check import BUG, UNREADABLE
 from speckit.check.rules import RULES
-from speckit.cli import main
 from speckit.report import printable
 
 CASES = ROOT / "tests" / "cases" / "rules"
@@ -87,32 +86,10 @@ def all_cases() -> list[Case]:
 # --- running a case --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def speckit(*args: str, cwd: Path) -> Run:
-    """The real entry point (``speckit.cli.main``: its exit codes, its error lines) in this process,
-    with click's CliRunner holding the streams; the check cache is off so that cases never share it."""
-    try:
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click 8.1; 8.2 always separates
-    except TypeError:
-        runner = CliRunner()
-    old = Path.cwd()
-    with runner.isolation(env={"SPECKIT_CACHE": "0", "NO_COLOR": "1", "SPECKIT_DEBUG": None}) as streams:
-        os.chdir(cwd)
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else 1
-        finally:
-            os.chdir(old)
-        out, err = streams[0].getvalue(), streams[1].getvalue()
-    return Run(code, out.decode("utf-8", "backslashreplace"), err.decode("utf-8", "backslashreplace"))
+def speckit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real entry point (``speckit.cli.main``: its exit codes, its error lines) in this process
+    (support.invoke); the check cache is off so that cases never share it."""
+    return invoke(*args, cwd=cwd, env={"SPECKIT_CACHE": "0", "NO_COLOR": "1", "SPECKIT_DEBUG": None})
 
 
 def _copy_over(source: Path, dest: Path) -> None:
@@ -184,26 +161,26 @@ def check_lines(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     if settings.get("command") == "show":
         # Diagnostics that speckit check replaces (parse/duplicate-id) are what 'speckit show' reports.
         shown = speckit("show", f"specs/{features[0]}", "--format", "json", cwd=repo)
-        assert shown.code == 0, shown.err
-        diagnostics = json.loads(shown.out)["diagnostics"]
+        assert shown.returncode == 0, shown.stderr
+        diagnostics = json.loads(shown.stdout)["diagnostics"]
         return [_line(d, prefix) for d in diagnostics]
     as_json = speckit("check", "--format", "json", cwd=repo)
-    assert "Traceback" not in as_json.err, as_json.err
-    diagnostics = json.loads(as_json.out)["diagnostics"]
+    assert "Traceback" not in as_json.stderr, as_json.stderr
+    diagnostics = json.loads(as_json.stdout)["diagnostics"]
     lines = [_line(d, prefix) for d in diagnostics]
     rules = {d["rule"] for d in diagnostics}
     expected_code = 3 if BUG in rules else 2 if UNREADABLE in rules else 1 if any(
         d["severity"] == "error" for d in diagnostics) else 0
-    assert as_json.code == expected_code, (as_json.code, as_json.err)
+    assert as_json.returncode == expected_code, (as_json.returncode, as_json.stderr)
     # The concise text format prints the same lines (and the ids it sends to stderr, on stderr).
     as_text = speckit("check", cwd=repo)
-    assert as_text.code == expected_code, (as_text.code, as_text.err)
+    assert as_text.returncode == expected_code, (as_text.returncode, as_text.stderr)
     printed = [m.group("path").removeprefix(prefix) + ":" + m.group("rest")
-               for m in map(_TEXT_LINE.match, as_text.out.splitlines()) if m]
+               for m in map(_TEXT_LINE.match, as_text.stdout.splitlines()) if m]
     assert printed == [line for line, d in zip(lines, diagnostics, strict=True) if d["rule"] not in STDERR_ONLY]
     for d in diagnostics:
         if d["rule"] in STDERR_ONLY:
-            assert f"speckit: error: {printable(d['message'])}" in as_text.err.splitlines()
+            assert f"speckit: error: {printable(d['message'])}" in as_text.stderr.splitlines()
     return lines
 
 
@@ -217,9 +194,9 @@ def import_lines(case: Case, tmp_path: Path) -> list[str]:
     tmp_path.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(case.folder / "input.txt", tmp_path / "input.txt")
     run = speckit("import", "input.txt", cwd=tmp_path)
-    assert run.code == 0, run.err
-    assert run.out.strip(), "the import wrote no Markdown"
-    return [line for line in run.err.splitlines() if _IMPORT_LINE.match(line)]
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip(), "the import wrote no Markdown"
+    return [line for line in run.stderr.splitlines() if _IMPORT_LINE.match(line)]
 
 
 def rule_of(line: str) -> str:
@@ -234,7 +211,7 @@ def test_base_feature_reports_nothing(tmp_path: Path) -> None:
     (repo / ".git").mkdir(parents=True)
     shutil.copytree(BASE, repo / "specs" / FEATURE)
     run = speckit("check", "--format", "json", cwd=repo)
-    assert (run.code, json.loads(run.out)["diagnostics"]) == (0, [])
+    assert (run.returncode, json.loads(run.stdout)["diagnostics"]) == (0, [])
 
 
 @pytest.mark.parametrize("case", all_cases(), ids=lambda case: case.name)
