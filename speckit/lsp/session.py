@@ -20,11 +20,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from speckit import config as config_module
+from speckit.check import BUG, UNREADABLE, check_feature, validate_config
 from speckit.config import Config
 from speckit.errors import InputError
 from speckit.model import Diagnostic, Feature
 from speckit.model.rules import emit
-from speckit.parse import DOCUMENTS, MemoKey, ParsedDocument
+from speckit.parse import (
+    DOCUMENTS,
+    MemoKey,
+    ParsedDocument,
+    build_feature,
+    feature_files,
+    feature_ref,
+    kind_of,
+    read_text,
+    walk_features,
+)
 
 if TYPE_CHECKING:
     from speckit.lsp.ids import Index
@@ -141,7 +153,6 @@ class Session:
         """The unit ``path`` belongs to: its feature folder for spec.md, plan.md, tasks.md and
         checklists/*.md; itself for another document that names or titles itself a spec, plan
         or tasks (outside ``contracts/`` folders); None for any other file."""
-        from speckit.parse import kind_of
 
         path = normal(path)
         if path.suffix.lower() != ".md":
@@ -171,7 +182,6 @@ class Session:
         text = self.buffers.get(path)
         if text is not None:
             return text
-        from speckit.parse import read_text
 
         stamp = _stamp(path)
         cached = self._disk.get(path)
@@ -185,7 +195,6 @@ class Session:
         """The documents of ``unit`` in the reader's order, and warnings for those not read."""
         if unit.document is not None:
             return [unit.document], []
-        from speckit.parse import feature_files
 
         folder = unit.folder
         on_disk, skipped = feature_files(folder) if folder.is_dir() else ([], [])
@@ -205,8 +214,6 @@ class Session:
     def config(self, folder: Path) -> tuple[Config, Diagnostic | None]:
         """The config that applies to ``folder`` (re-read when its file changes); on a bad config,
         the defaults and an error naming the config's mistake."""
-        from speckit import config as config_module
-        from speckit.check import validate_config
 
         source = config_module.find_config(folder)
         try:
@@ -239,9 +246,6 @@ class Session:
         return snapshot
 
     def _build(self, unit: Unit) -> Snapshot:
-        from speckit.check import BUG, UNREADABLE, check_feature
-        from speckit.parse import build_feature, feature_ref
-
         paths, notes = self.documents(unit)
         texts: dict[Path, str] = {}
         for path in paths:
@@ -282,7 +286,6 @@ class Session:
 
     def features(self, roots: list[Path]) -> list[Snapshot]:
         """Every feature under the specs roots of these workspace folders (for workspace symbols)."""
-        from speckit.parse import walk_features
 
         seen: set[Path] = set()
         out: list[Snapshot] = []

@@ -14,12 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from speckit import config as configs
 from speckit import serialisation
+from speckit.check import check_features
+from speckit.check.rules import RULES, explain_rule
 from speckit.config import Config
-from speckit.discover import Target
+from speckit.discover import Target, features, read, resolve
+from speckit.edit import tick
 from speckit.errors import InputError
 from speckit.fsutil import inside
+from speckit.graph import build_graph
 from speckit.model import Feature
+from speckit.parse import feature_files, read_text
+from speckit.report.diagnostics import Report, as_json
+from speckit.report.graph import as_data, next_data
 
 URI_PREFIX = "speckit://documents/"
 """Resource URIs are this prefix and a document's path relative to the root."""
@@ -38,7 +46,6 @@ class Workspace:
     def open(cls, root: Path) -> Workspace:
         """The workspace at ``root``; its speckit.yaml (or [tool.speckit]) is read only when it lies
         inside ``root`` (a config above it belongs to a larger repository the server was not given)."""
-        from speckit import config as configs
 
         top = Path(os.path.realpath(root))
         if not top.is_dir():
@@ -63,8 +70,6 @@ class Workspace:
         return full
 
     def _confine(self, target: Target) -> Target:
-        from speckit.parse import feature_files
-
         if not inside(target.folder, self.root) or (target.document and not inside(target.document, self.root)):
             raise InputError(f"{target.document or target.folder}: outside the repository root {self.root}")
         if target.document is None and target.folder.is_dir():
@@ -75,7 +80,6 @@ class Workspace:
 
     def target(self, feature: str) -> Target:
         """One FEATURE argument, as the CLI resolves it (a number, slug, folder or document), inside the root."""
-        from speckit.discover import resolve
 
         feature = feature.strip()
         if "\0" in feature:
@@ -90,13 +94,9 @@ class Workspace:
         return self._confine(resolve(feature, self.config, whole_feature=True))
 
     def features(self) -> list[Target]:
-        from speckit.discover import features
-
         return [self._confine(t) for t in features((), self.config)]
 
     def _model(self, feature: str) -> Feature:
-        from speckit.discover import read
-
         return read(self.target(feature))
 
     # -- tools -------------------------------------------------------------------------------------
@@ -104,8 +104,6 @@ class Workspace:
     def check(self, feature: str | None = None, strict: bool = False) -> dict[str, Any]:
         """Findings in the JSON of 'speckit check --format json', plus the features checked, those
         that could not be read, and whether the run fails (errors, or warnings when strict)."""
-        from speckit.check import check_features
-        from speckit.report.diagnostics import Report, as_json
 
         targets = self.features() if feature is None else [self.target(feature)]
         found = []
@@ -143,23 +141,18 @@ class Workspace:
 
     def graph(self, feature: str) -> dict[str, Any]:
         """The JSON of 'speckit graph --format json': edges, cycles, waves, the critical path."""
-        from speckit.graph import build_graph
-        from speckit.report.graph import as_data
 
         model = self._tasks_model(feature)
         return as_data(build_graph(model), model.feature.id)
 
     def next(self, feature: str) -> dict[str, Any]:
         """The JSON of 'speckit next --format json': the open tasks that can start now."""
-        from speckit.graph import build_graph
-        from speckit.report.graph import next_data
 
         model = self._tasks_model(feature)
         return next_data(model.feature.id, build_graph(model))
 
     def done(self, feature: str, tasks: list[str]) -> dict[str, Any]:
         """Tick ``tasks`` in the feature's tasks.md with the edit 'speckit done' makes."""
-        from speckit.edit import tick
 
         if not tasks:
             raise InputError("tasks: name at least one task id, e.g. [\"T001\"]")
@@ -173,7 +166,6 @@ class Workspace:
 
     def explain(self, rule: str) -> dict[str, Any]:
         """One rule of the catalogue: its severity, what it looks for, an example and the fix."""
-        from speckit.check.rules import RULES, explain_rule
 
         text = explain_rule(rule.strip(), RULES)  # raises InputError with 'did you mean' for a typo
         found = RULES[rule.strip()]
@@ -190,7 +182,6 @@ class Workspace:
 
     def documents(self) -> list[tuple[str, Path]]:
         """(feature id, document path relative to the root) for every document of every feature."""
-        from speckit.parse import feature_files
 
         out: list[tuple[str, Path]] = []
         for target in self.features():
@@ -210,7 +201,6 @@ class Workspace:
 
     def read(self, relative: str) -> str:
         """The text of one feature document, named by its path relative to the root."""
-        from speckit.parse import feature_files, read_text
 
         path = self._inside(relative)
         folder = path.parent.parent if path.parent.name == "checklists" else path.parent
@@ -248,8 +238,6 @@ def _objects(model: Feature) -> list[tuple[str, Any]]:
 def _links(model: Feature, kind: str, object_id: str) -> dict[str, Any]:
     """What points at an object: the tasks that cite a story or requirement; a task's edges."""
     if kind == "task":
-        from speckit.graph import build_graph
-
         edges = build_graph(model).why(object_id)
         row = [{"task": e.before if e.after == object_id else e.after, "kind": e.kind, "reason": e.reason,
                 "line": e.line} for e in edges]
