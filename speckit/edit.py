@@ -35,7 +35,7 @@ def split_lines(data: bytes) -> list[tuple[bytes, bytes]]:
     return out
 
 
-def _target(path: Path) -> Path:
+def write_target(path: Path) -> Path:
     """The file to rewrite: ``path``, or the file a symbolic link points to when that file is inside
     the repository (replacing the link with a copy would leave the real file unticked)."""
     if not path.is_symlink():
@@ -46,7 +46,7 @@ def _target(path: Path) -> Path:
         real.relative_to(top)
     except ValueError:
         raise InputError(f"{path}: a symbolic link to {real}, outside the repository {top}; "
-                         "speckit done edits files inside it only") from None
+                         "speckit edits files inside it only") from None
     return real
 
 
@@ -56,7 +56,7 @@ def tick(path: Path, tasks: Sequence[str]) -> tuple[list[str], list[str]]:
     ``done`` tool calls this too): returns the ids ticked and those already done. Raises InputError,
     writing nothing, for an unknown or duplicated id, a task without a checkbox, or a file that
     changed while it was being edited."""
-    target = _target(path)
+    target = write_target(path)
     data = target.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{path}: is UTF-16; speckit done edits UTF-8 files only")

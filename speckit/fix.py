@@ -52,6 +52,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from speckit.errors import InputError
 from speckit.model import Diagnostic, Feature
 
 FIXABLE = frozenset({"parse/broken-table", "graph/duplicate-id", "spec/duplicate-id"})
@@ -96,11 +97,27 @@ def _read(path: str, given: str | None = None) -> _Text | None:
     if bom:
         text = text[1:]
     lines, endings = [], []
-    for line in text.splitlines(keepends=True):
+    for line in _split(text):
         body = line.rstrip("\r\n")
         lines.append(body)
         endings.append(line[len(body):])
     return _Text(raw, lines, endings, bom, hashlib.sha256(raw).hexdigest())
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _split(text: str) -> list[str]:
+    """Lines with their endings, split where the parser splits (CRLF, CR, LF; not at U+2028 or a
+    form feed, as ``str.splitlines`` would): the fix's line numbers are the finding's."""
+    out: list[str] = []
+    pos = 0
+    for match in _LINE_END.finditer(text):
+        out.append(text[pos:match.end()])
+        pos = match.end()
+    if pos < len(text):
+        out.append(text[pos:])
+    return out
 
 
 def _given(texts: Mapping[str, str] | Mapping[Path, str] | None, path: str) -> str | None:
@@ -226,6 +243,7 @@ class Applied:
 
 
 def apply(fixes: list[Fix]) -> Applied:
+    from speckit.edit import write_target
     from speckit.fsutil import write_atomic
 
     result = Applied({}, [], [])
@@ -239,7 +257,14 @@ def apply(fixes: list[Fix]) -> Applied:
         if hashlib.sha256(Path(path).read_bytes()).hexdigest() != text.digest:
             result.skipped.append(f"{path}: changed while fixing; not fixed (run again)")
             continue
-        write_atomic(Path(path), new.encode("utf-8"))
+        try:
+            # Through a link that stays in the repository (replacing it would leave the real file
+            # unfixed), as speckit done writes; a link out of it is refused.
+            target = write_target(Path(path))
+        except InputError as error:
+            result.skipped.append(f"{error}; not fixed")
+            continue
+        write_atomic(target, new.encode("utf-8"))
         result.written[Path(path)] = new
         result.fixes.extend(kept)
     return result
@@ -251,8 +276,8 @@ def diff(fixes: list[Fix]) -> str:
         text = _read(path)
         if text is None or text.digest != kept[0].digest:
             continue
-        old = text.raw.decode("utf-8").removeprefix("\ufeff").splitlines(keepends=True)
-        new = _fixed(text, kept).removeprefix("\ufeff").splitlines(keepends=True)
+        old = _split(text.raw.decode("utf-8").removeprefix("\ufeff"))
+        new = _split(_fixed(text, kept).removeprefix("\ufeff"))
         name = Path(path).as_posix()
         out.extend(difflib.unified_diff(old, new, fromfile=f"a/{name}", tofile=f"b/{name}"))
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in out)

@@ -123,3 +123,30 @@ def test_an_editor_buffer_gets_fixes_computed_from_it(feature_dir: Path) -> None
     assert [(f.start_line, f.end_line) for f in found] == [(21, 21)]
     assert [(f.start_line, f.end_line) for f in on_disk] == [(20, 20)]
     assert fix.apply(found).skipped == [f"{tasks_path}: changed since it was read; not fixed (run again)"]
+
+
+def test_a_linked_document_is_fixed_through_its_link_inside_the_repository(feature_dir: Path) -> None:
+    """plan.md -> ../../shared-plan.md inside the repository: the real file is fixed and the link
+    stays a link (as speckit done writes); a link out of the repository is refused (#14)."""
+    root = feature_dir.parent.parent
+    plan = feature_dir / "plan.md"
+    real = root / "shared-plan.md"
+    plan.rename(real)
+    plan.symlink_to(Path("..") / ".." / "shared-plan.md")
+    found = [f for f in fixes_of(feature_dir) if f.rule == "parse/broken-table"]
+    applied = fix.apply(found)
+    assert plan.is_symlink() and "| :--- | --- | --- |" in real.read_text()
+    assert applied.skipped == []
+
+
+def test_fix_lines_are_the_parsers_lines_past_a_line_separator(feature_dir: Path) -> None:
+    """A U+2028 or a form feed is no line break to the parser: a fix below one lands on the finding's
+    line (str.splitlines would count one line more and find nothing to fix)."""
+    plan = feature_dir / "plan.md"
+    text = plan.read_text()
+    plan.write_text(text.replace("\n", "\n\u2028 and \x0c \n", 1))
+    found = [f for f in fixes_of(feature_dir) if f.rule == "parse/broken-table"]
+    assert len(found) == 1
+    fix.apply(found)
+    fixed = plan.read_text()
+    assert "| :--- | --- | --- |" in fixed and "|:---|" not in fixed and "\u2028 and \x0c" in fixed
