@@ -14,11 +14,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from speckit.fix import fixes_for
 from speckit.lsp.session import Snapshot, normal
 from speckit.lsp.text import Lines
 from speckit.model import Diagnostic
@@ -99,14 +99,11 @@ def ignore_action(snapshot: Snapshot, path: Path, diagnostic: Diagnostic) -> Act
 
 
 def fix_actions(snapshot: Snapshot, path: Path, first: int, last: int) -> list[Action]:
-    """The fixes ``speckit check --fix`` would make on lines ``first``..``last`` of ``path``.
-
-    Contract of speckit.fix (written beside this module): ``fixes_for(feature, diagnostics)``
-    returns Fix objects with ``rule``, ``path``, 1-based inclusive ``start_line``/``end_line``,
-    ``replacement`` (the new lines) and ``title``."""
-    if snapshot.feature is None or importlib.util.find_spec("speckit.fix") is None:
+    """The fixes ``speckit check --fix`` would make on lines ``first``..``last`` of ``path``
+    (``speckit.fix.fixes_for``: 1-based inclusive ``start_line``/``end_line``, the parser's lines,
+    ``replacement`` lines and a ``title``), computed from the editor's buffers."""
+    if snapshot.feature is None:
         return []
-    from speckit.fix import fixes_for  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     text = snapshot.texts.get(path)
     if text is None:
