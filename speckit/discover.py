@@ -252,11 +252,14 @@ def current_feature(config: Config, start: Path | None = None) -> Current:
 
     from speckit.config import repo_root
     from speckit.fsutil import inside
+    from speckit.report import printable
 
     here = (start or Path.cwd()).absolute()
     project = next((p for p in (here, *here.parents) if (p / ".specify").is_dir()), None) or repo_root(here)
 
     def folder(value: str, source: str) -> Current:
+        if "\0" in value:
+            raise InputError(f"{source}: the feature folder {printable(value, line=True)} holds a NUL byte")
         path = Path(value) if Path(value).is_absolute() else project / value
         if not inside(path, project):
             raise InputError(f"{source}: the feature folder {value} is outside the project {project}")
@@ -274,7 +277,9 @@ def current_feature(config: Config, start: Path | None = None) -> Current:
         except (OSError, UnicodeError, ValueError) as error:
             raise InputError(f"{_show(state)}: not readable JSON ({error})") from None
         value = data.get("feature_directory") if isinstance(data, dict) else None
-        if isinstance(value, str) and value.strip():
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{_show(state)}: feature_directory is {type(value).__name__}, not a folder name")
+        if value and value.strip():
             return folder(value.strip(), _show(state))
     for source, name in (("SPECIFY_FEATURE", os.environ.get("SPECIFY_FEATURE", "").strip()),
                          ("the git branch", _branch(project))):

@@ -70,6 +70,10 @@ def test_no_current_feature_or_one_outside_is_one_line_and_exit_2(project: Path,
     (project / ".specify" / "feature.json").write_text("{not json")
     broken = current(project)
     assert broken.returncode == 2 and "feature.json: not readable JSON" in broken.stderr
+    for value, needle in (("specs/001-export\u0000x", "holds a NUL byte"), (5, "feature_directory is int")):
+        (project / ".specify" / "feature.json").write_text(json.dumps({"feature_directory": value}))
+        bad = current(project)
+        assert bad.returncode == 2 and needle in bad.stderr and bad.stderr.count("\n") == 1, bad.stderr
     (project / ".specify" / "feature.json").unlink()
     missing = current(project, SPECIFY_FEATURE="042-nothing")
     assert missing.returncode == 2 and "SPECIFY_FEATURE=042-nothing: no feature" in missing.stderr
