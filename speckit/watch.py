@@ -85,23 +85,34 @@ def watch(paths: tuple[str, ...], load: Callable[[], Config], run: Callable[[Con
         return p.suffix.lower() == ".md" or "contracts" in p.parts or (config_file is not None and p == config_file)
 
     try:
-        for batch in watchfiles.watch(*roots, watch_filter=wanted, debounce=DEBOUNCE_MS, stop_event=stop,
-                                      raise_interrupt=False):
-            changed = sorted({Path(path) for _, path in batch})
-            if config_file is not None and config_file in changed:
+        while True:
+            # A config saved by rename (an editor's temp file moved over it) leaves the watch on the
+            # old, deleted file: after each config change the watcher is started again, on the new one.
+            rearm = False
+            for batch in watchfiles.watch(*[r for r in roots if r.exists()], watch_filter=wanted,
+                                          debounce=DEBOUNCE_MS, stop_event=stop, raise_interrupt=False):
+                changed = sorted({Path(path) for _, path in batch})
+                if config_file is not None and config_file in changed:
+                    rearm = True
+                    try:
+                        config = load()
+                    except InputError as error:
+                        click.echo(f"speckit: error: {error} (keeping the config read before)", err=True)
                 try:
-                    config = load()
-                except InputError as error:
-                    click.echo(f"speckit: error: {error} (keeping the config read before)", err=True)
-            try:
-                new_report = check()
-            except InputError as error:  # the specs root removed, a feature named on the command line deleted
-                click.echo(f"speckit: error: {error}", err=True)
-                continue
-            new, fixed = changes(report.diagnostics, new_report.diagnostics)
-            report = new_report
-            click.echo(_changes_text(changed, new, fixed, colour, finding_line), color=colour or None)
-            click.echo(summary_line(report, colour), color=colour or None)
+                    new_report = check()
+                except InputError as error:  # the specs root removed, a feature named on the command line deleted
+                    click.echo(f"speckit: error: {error}", err=True)
+                    if rearm:
+                        break
+                    continue
+                new, fixed = changes(report.diagnostics, new_report.diagnostics)
+                report = new_report
+                click.echo(_changes_text(changed, new, fixed, colour, finding_line), color=colour or None)
+                click.echo(summary_line(report, colour), color=colour or None)
+                if rearm:
+                    break
+            if not rearm or (stop is not None and stop.is_set()):
+                break
     except KeyboardInterrupt:
         pass
     return 0
@@ -120,7 +131,8 @@ def _changes_text(changed: Iterable[Path], new: list[Diagnostic], fixed: list[Di
 
 def _roots(paths: tuple[str, ...], config: Config) -> list[Path]:
     """What to watch: the folders of the PATHS (a file's feature folder), else the specs root; and the
-    config file (the file itself: its folder may be the whole repository)."""
+    config file (the file itself: its folder may be the whole repository; watch() starts the watcher
+    again after each change of it, as a save by rename replaces the file watched)."""
     roots: list[Path] = []
     if paths:
         from speckit.discover import features

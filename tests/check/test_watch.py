@@ -107,6 +107,50 @@ def test_watch_prints_new_and_fixed_findings(tmp_path: Path) -> None:
         process.wait(timeout=10)
 
 
+def test_watch_reloads_the_config_on_every_save_by_rename(tmp_path: Path) -> None:
+    """Editors save by writing a temp file and renaming it over the old one: the second such save
+    is seen too (a watch on the file itself stays on the first, deleted, one)."""
+    (tmp_path / ".git").mkdir()
+    feature = tmp_path / "specs" / "001-export"
+    shutil.copytree(CASES / "clean", feature)
+    plan = feature / "plan.md"
+    plan.write_text(plan.read_text().replace("tests/cases/check/clean/", "specs/001-export/"))
+    tasks = feature / "tasks.md"
+    tasks.write_text(tasks.read_text().replace("(depends on T003)", "(depends on T003, T008)"))
+    config = tmp_path / "speckit.yaml"
+    config.write_text("cache: true\n")
+
+    def save(text: str) -> None:
+        temp = tmp_path / "speckit.yaml.tmp"
+        temp.write_text(text)
+        os.replace(temp, config)
+
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "speckit", "check", "--watch", "--format", "concise"],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, text=True)
+    try:
+        out, err = Lines(process.stdout), Lines(process.stderr)
+        assert out.until(lambda line: line.endswith("in 1 feature"), timeout=60)[-1] == (
+            "1 error, 1 warning in 1 feature")
+        err.until(lambda line: line.startswith("watching "), timeout=60)
+        time.sleep(0.3)  # the watcher is set up just after it says so
+        save("rules:\n  graph/phase-inversion: off\n")
+        first = out.until(lambda line: line.endswith("in 1 feature"), timeout=60)
+        assert first[0].endswith("speckit.yaml changed: 0 new, 1 fixed"), first
+        assert first[-1] == "1 error, 0 warnings in 1 feature"
+        time.sleep(0.3)  # the watcher is started again on the new file
+        save("cache: true\n")
+        second = out.until(lambda line: line.endswith("in 1 feature"), timeout=60)
+        assert second[0].endswith("speckit.yaml changed: 1 new, 0 fixed"), second
+        assert second[-1] == "1 error, 1 warning in 1 feature"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def test_watch_without_watchfiles_says_how_to_install(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     shutil.copytree(CASES / "clean", tmp_path / "specs" / "001-export")
