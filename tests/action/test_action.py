@@ -91,11 +91,15 @@ def pull_request(tmp_path: Path) -> tuple[Path, str]:
     return clone, base
 
 
-def run_check(workspace: Path, tmp_path: Path, event: str, **inputs: str) -> tuple[dict[str, str], str, str]:
-    """check.sh as the composite action runs it. Returns (outputs, stdout, step summary)."""
+def run_check(workspace: Path, tmp_path: Path, event: str, *, base_sha: str = "", base_ref: str = "main",
+              sha: str = "", speckit: str = "", expect: int = 0, **inputs: str) -> tuple[dict[str, str], str, str]:
+    """check.sh as the composite action runs it. On a pull request event base_sha is the payload's
+    pull_request.base.sha, base_ref GITHUB_BASE_REF (empty: unset), sha GITHUB_SHA; speckit replaces
+    the speckit command's shim (shell text); expect is the script's exit status. Returns (outputs,
+    stdout, step summary)."""
     shim = tmp_path / "bin"
     shim.mkdir(exist_ok=True)
-    (shim / "speckit").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m speckit "$@"\n', encoding="utf-8")
+    (shim / "speckit").write_text(speckit or f'#!/bin/sh\nexec "{sys.executable}" -m speckit "$@"\n', encoding="utf-8")
     (shim / "speckit").chmod(0o755)
     (shim / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
     (shim / "python").chmod(0o755)
@@ -109,15 +113,27 @@ def run_check(workspace: Path, tmp_path: Path, event: str, **inputs: str) -> tup
                GITHUB_EVENT_NAME=event, GITHUB_WORKSPACE=str(workspace), GITHUB_OUTPUT=str(output),
                GITHUB_STEP_SUMMARY=str(summary), GITHUB_ACTION_PATH=str(ROOT), RUNNER_TEMP=str(runner),
                **{f"INPUT_{k.upper()}": v for k, v in inputs.items()})
-    if event == "pull_request":
-        payload.write_text(json.dumps({"pull_request": {"base": {"sha": inputs.pop("base_sha", ""), "ref": "main"}}}))
-        env.pop("INPUT_BASE_SHA", None)
-        env.update(GITHUB_BASE_REF="main", GITHUB_HEAD_REF="change", GITHUB_EVENT_PATH=str(payload))
+    if event in ("pull_request", "pull_request_target"):
+        payload.write_text(json.dumps({"pull_request": {"base": {"sha": base_sha, "ref": base_ref}}}))
+        env.update(GITHUB_HEAD_REF="change", GITHUB_EVENT_PATH=str(payload))
+        if base_ref:
+            env.update(GITHUB_BASE_REF=base_ref)
+        if sha:
+            env.update(GITHUB_SHA=sha)
     ran = subprocess.run(["bash", str(SCRIPTS / "check.sh")], cwd=tmp_path, env=env, capture_output=True, text=True,
                          timeout=180, stdin=subprocess.DEVNULL, check=False)
-    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert ran.returncode == expect, ran.stdout + ran.stderr
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
     return outputs, ran.stdout, summary.read_text()
+
+
+def assert_did_not_run(outputs: dict[str, str], stdout: str, summary: str, reason: str) -> None:
+    """The check did not run: exit-code 2, no SARIF (the upload is skipped), an error annotation and
+    a job summary that say why; the script's own exit status 2 (run_check's expect) fails the job."""
+    assert outputs == {"exit-code": "2", "sarif": "", "checked": "none"}
+    assert f"::error::speckit action: {reason}" in stdout, stdout
+    assert summary.startswith("### speckit check did not run") and reason in summary
+    assert "passed" not in summary and "changes no spec document" not in summary
 
 
 def _sarif_files(path: str) -> set[str]:
@@ -165,8 +181,8 @@ def test_a_baseline_hides_known_findings_and_a_missing_one_is_exit_2(pull_reques
     assert known.is_file(), written.stderr
     outputs, _, _ = run_check(workspace, tmp_path, "push", baseline="known.json")
     assert outputs["exit-code"] == "0"
-    outputs, _, _ = run_check(workspace, tmp_path, "push", baseline="missing.json")
-    assert outputs["exit-code"] == "2"
+    outputs, stdout, summary = run_check(workspace, tmp_path, "push", baseline="missing.json", expect=2)
+    assert_did_not_run(outputs, stdout, summary, "baseline missing.json does not exist")
 
 
 def test_a_pull_request_without_spec_changes_checks_nothing(tmp_path: Path) -> None:
@@ -183,6 +199,61 @@ def test_a_pull_request_without_spec_changes_checks_nothing(tmp_path: Path) -> N
     outputs, _, summary = run_check(origin, tmp_path, "pull_request", base_sha=base)
     assert outputs == {"exit-code": "0", "sarif": "", "checked": "none"}
     assert "changes no spec document" in summary
+
+
+def test_a_pull_request_without_a_base_fails_instead_of_passing(pull_request: tuple[Path, str],
+                                                                 tmp_path: Path) -> None:
+    workspace, _ = pull_request
+    outputs, stdout, summary = run_check(workspace, tmp_path, "pull_request", base_sha="", base_ref="", expect=2)
+    assert_did_not_run(outputs, stdout, summary, "the pull request's base commit is unknown")
+
+
+def test_a_base_that_cannot_be_fetched_fails_instead_of_passing(pull_request: tuple[Path, str],
+                                                                tmp_path: Path) -> None:
+    workspace, _ = pull_request
+    missing = "0123456789abcdef0123456789abcdef01234567"
+    outputs, stdout, summary = run_check(workspace, tmp_path, "pull_request", base_sha=missing, expect=2)
+    assert_did_not_run(outputs, stdout, summary, f"cannot fetch the pull request's base {missing}")
+    # No sha in the payload and a base branch that is not there: the same.
+    outputs, stdout, summary = run_check(workspace, tmp_path, "pull_request", base_ref="gone", expect=2)
+    assert_did_not_run(outputs, stdout, summary, "cannot fetch the pull request's base gone")
+
+
+def test_without_a_base_sha_the_base_branch_is_fetched(pull_request: tuple[Path, str], tmp_path: Path) -> None:
+    workspace, _ = pull_request  # a single-branch shallow clone: no origin/main to fall back on
+    outputs, _, _ = run_check(workspace, tmp_path, "pull_request", base_sha="", base_ref="main")
+    assert outputs["exit-code"] == "1" and outputs["checked"] == "specs/002-b/tasks.md"
+
+
+def test_a_checkout_of_the_base_is_an_error_and_pull_request_target_needs_the_head(
+        pull_request: tuple[Path, str], tmp_path: Path) -> None:
+    workspace, base = pull_request
+    origin = tmp_path / "origin"
+    git(origin, "checkout", "-q", "main")  # the base branch moves on after the pull request branched off
+    (origin / "NEWS.md").write_text("news\n")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "later on main")
+    tip = git(origin, "rev-parse", "HEAD")
+    on_base = tmp_path / "base-checkout"  # what pull_request_target checks out by default
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "main", f"file://{origin}", str(on_base))
+    for event in ("pull_request", "pull_request_target"):
+        outputs, stdout, summary = run_check(on_base, tmp_path, event, base_sha=tip, sha=tip, expect=2)
+        assert_did_not_run(outputs, stdout, summary, f"the checkout ({tip}) is the pull request's base")
+        assert "check out the pull request's head or merge commit" in stdout
+    # pull_request_target's default checkout (GITHUB_SHA) even when the payload's base is older.
+    outputs, stdout, summary = run_check(on_base, tmp_path, "pull_request_target", base_sha=base, sha=tip, expect=2)
+    assert_did_not_run(outputs, stdout, summary, f"the checkout ({tip}) is the pull request's base")
+    # With the head checked out, pull_request_target checks the pull request's features.
+    outputs, _, _ = run_check(workspace, tmp_path, "pull_request_target", base_sha=base, sha=tip)
+    assert outputs["exit-code"] == "1" and outputs["checked"] == "specs/002-b/tasks.md"
+
+
+def test_an_internal_error_of_speckit_has_its_own_verdict(pull_request: tuple[Path, str], tmp_path: Path) -> None:
+    workspace, _ = pull_request
+    crash = "#!/bin/sh\necho 'speckit: internal error: ValueError: boom' >&2\nexit 3\n"
+    outputs, _, summary = run_check(workspace, tmp_path, "push", speckit=crash)
+    assert outputs["exit-code"] == "3" and outputs["sarif"] == ""
+    assert summary.startswith("### speckit check could not run (exit code 3: speckit failed: a bug, please report")
 
 
 def test_install_picks_the_requirement_from_the_version_input(tmp_path: Path) -> None:
