@@ -19,13 +19,22 @@ from speckit import serialisation
 from speckit.check import check_features
 from speckit.check.rules import RULES, explain_rule
 from speckit.config import Config
-from speckit.discover import Target, features, read, resolve
+from speckit.discover import (
+    Target,
+    features,
+    match_features,
+    partial_matches,
+    read,
+    resolve,
+    suggestions,
+)
 from speckit.edit import tick
 from speckit.errors import InputError
 from speckit.fsutil import inside
 from speckit.graph import build_graph
 from speckit.model import Feature
-from speckit.parse import feature_files, read_text
+from speckit.parse import feature_files, read_text, walk_features
+from speckit.report import printable
 from speckit.report.diagnostics import Report, as_json
 from speckit.report.graph import as_data, next_data
 
@@ -64,18 +73,19 @@ class Workspace:
         path = Path(arg)
         full = path if path.is_absolute() else self.root / path
         if not _lexically_inside(os.path.abspath(full), self.root) or not inside(full, self.root):
-            raise InputError(
-                f"{arg}: outside the repository root {self.root}; this server reads and writes only inside it"
-            )
+            raise InputError(f"{printable(arg, line=True)}: outside the repository root {self.root}; "
+                             "this server reads and writes only inside it")
         return full
 
     def _confine(self, target: Target) -> Target:
         if not inside(target.folder, self.root) or (target.document and not inside(target.document, self.root)):
-            raise InputError(f"{target.document or target.folder}: outside the repository root {self.root}")
+            raise InputError(f"{printable(str(target.document or target.folder), line=True)}: outside the "
+                             f"repository root {self.root}")
         if target.document is None and target.folder.is_dir():
             for path in feature_files(target.folder)[0]:
                 if not inside(path, self.root):
-                    raise InputError(f"{path}: a link out of the repository root {self.root}; not read")
+                    raise InputError(f"{printable(str(path), line=True)}: a link out of the repository root "
+                                     f"{self.root}; not read")
         return target
 
     def target(self, feature: str) -> Target:
@@ -91,7 +101,36 @@ class Workspace:
         if ("/" in feature or "\\" in feature or feature.endswith(".md") or feature.startswith(".")
                 or os.path.lexists(self.root / feature)):
             feature = str(self._inside(feature))  # a path: against the root, whatever the working directory
-        return self._confine(resolve(feature, self.config, whole_feature=True))
+            return self._confine(resolve(feature, self.config, whole_feature=True))
+        return self._confine(self._named(feature))
+
+    def _named(self, name: str) -> Target:
+        """A number, slug or part of a folder name, looked up under the specs root only (never as a
+        path relative to the working directory, which need not be the root), as the CLI looks it up."""
+        shown = printable(name, line=True)
+        specs = self.config.specs_path
+        if not specs.is_dir():
+            raise InputError(f"{shown}: no feature of that name; the specs root {self._relative(specs)} does not exist")
+        folders = walk_features(specs)
+        matches = match_features(name, folders)
+        partial = False
+        if not matches:
+            matches, partial = partial_matches(name, folders), True
+        if not matches:
+            close = suggestions(name, folders)
+            hint = f" (did you mean {' or '.join(printable(c, line=True) for c in close)}?)" if close else ""
+            raise InputError(f"{shown}: no feature of that name, number or slug under "
+                             f"{self._relative(specs)}{hint}")
+        if len(matches) > 1:
+            names = [printable(m.name if partial else str(self._relative(m)), line=True) for m in matches[:10]]
+            more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
+            raise InputError(f"{shown}: ambiguous, it names {len(matches)} features: {', '.join(names)}{more}")
+        found = matches[0]
+        try:  # as the CLI names it: relative to the working directory (the server's is the root)
+            found = found.relative_to(Path.cwd())
+        except ValueError:
+            pass
+        return Target(found)
 
     def features(self) -> list[Target]:
         return [self._confine(t) for t in features((), self.config)]
@@ -113,7 +152,7 @@ class Workspace:
             if model is None:
                 unreadable.extend({"path": d.path, "message": d.message} for d in diagnostics)
                 continue
-            checked.append(str(target.document or target.folder))
+            checked.append(self._relative(target.document or target.folder).as_posix())
             found.extend(diagnostics)
         report = Report(diagnostics=found, features=checked, strict=strict, unreadable=len(unreadable))
         data: dict[str, Any] = json.loads(as_json(report))
@@ -136,8 +175,8 @@ class Workspace:
         known = [str(o.id) for _, o in _objects(model) if getattr(o, "id", None)]
         close = difflib.get_close_matches(object_id, known, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise InputError(f"{object_id}: no {', '.join(_KINDS[:-1])} or {_KINDS[-1]} of that id in "
-                         f"{model.feature.id}{hint}")
+        raise InputError(f"{printable(object_id, line=True)}: no {', '.join(_KINDS[:-1])} or {_KINDS[-1]} of "
+                         f"that id in {printable(model.feature.id, line=True)}{hint}")
 
     def graph(self, feature: str) -> dict[str, Any]:
         """The JSON of 'speckit graph --format json': edges, cycles, waves, the critical path."""
@@ -162,7 +201,8 @@ class Workspace:
         if not inside(path, self.root):
             raise InputError(f"{path}: a link out of the repository root {self.root}; not written")
         ticked, already = tick(path, [t.strip() for t in tasks])
-        return {"feature": model.feature.id, "path": str(path), "ticked": ticked, "already_done": already}
+        return {"feature": model.feature.id, "path": self._relative(path).as_posix(), "ticked": ticked,
+                "already_done": already}
 
     def explain(self, rule: str) -> dict[str, Any]:
         """One rule of the catalogue: its severity, what it looks for, an example and the fix."""
@@ -205,8 +245,8 @@ class Workspace:
         path = self._inside(relative)
         folder = path.parent.parent if path.parent.name == "checklists" else path.parent
         if not path.is_file() or path.absolute() not in [p.absolute() for p in feature_files(folder)[0]]:
-            raise InputError(f"{relative}: not a document of a feature (spec.md, plan.md, tasks.md or "
-                             "checklists/*.md in a feature folder); 'speckit://features' lists them")
+            raise InputError(f"{printable(relative, line=True)}: not a document of a feature (spec.md, plan.md, "
+                             "tasks.md or checklists/*.md in a feature folder); 'speckit://features' lists them")
         return read_text(path)
 
     def _relative(self, path: Path) -> Path:

@@ -13,10 +13,10 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
+from support import need_module
 from test_cli import CASES
 
-pytest.importorskip("watchfiles")
+need_module("watchfiles")
 
 
 class Lines:

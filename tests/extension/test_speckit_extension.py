@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 from spec_kit_fill import FEATURE, fill_plan, fill_spec, fill_tasks
-from support import ROOT
+from support import ROOT, need_module
 
-pytest.importorskip("specify_cli", reason="specify-cli (Spec Kit's CLI) is not installed: pip install specify-cli")
+need_module("specify_cli", reason="specify-cli (Spec Kit's CLI) is not installed: pip install specify-cli")
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pytest
-from support import ROOT
+from support import ROOT, need_module
 
-anyio = pytest.importorskip("anyio")
-pytest.importorskip("mcp.client.stdio", reason="the MCP SDK is the 'mcp' extra: pip install 'speckit-compiler[mcp]'")
+anyio = need_module("anyio")
+need_module("mcp.client.stdio", reason="the MCP SDK is the 'mcp' extra: pip install 'speckit-compiler[mcp]'")
 
-from mcp.client.session import ClientSession  # noqa: E402  (after the importorskip above)
-from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402  (after the importorskip above)
-from mcp.shared.exceptions import MCPError  # noqa: E402  (after the importorskip above)
+from mcp.client.session import ClientSession  # noqa: E402  (after the need_module above)
+from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402  (after the need_module above)
+from mcp.shared.exceptions import MCPError  # noqa: E402  (after the need_module above)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -244,20 +244,61 @@ def test_bad_calls_are_tool_errors_and_the_server_keeps_serving(repo: Path, tmp_
         await fails("next", {}, "feature")
         await fails("nope", {}, "nope")
 
-        for uri in ("speckit://documents/specs/001-export/notes.md",
-                    "speckit://documents/specs/001-export/checklists/leak.md",
-                    "speckit://documents/specs/../../outside/spec.md",
-                    "speckit://documents/specs/001-export/../../../outside/spec.md",
-                    "speckit://documents/.git/config",
-                    "speckit://documents/" + str(tmp_path / "outside" / "spec.md")):
+        outside, not_a_document = "outside the repository root", "not a document of a feature"
+        unknown = "Unknown resource"  # '..' segments and an absolute path: the SDK's template refuses them first
+        for uri, refusal in (("speckit://documents/specs/001-export/notes.md", outside),
+                             ("speckit://documents/specs/001-export/checklists/leak.md", outside),
+                             ("speckit://documents/specs/../../outside/spec.md", unknown),
+                             ("speckit://documents/specs/001-export/../../../outside/spec.md", unknown),
+                             ("speckit://documents/.git/config", not_a_document),
+                             ("speckit://documents/" + str(tmp_path / "outside" / "spec.md"), unknown)):
             with pytest.raises(MCPError) as raised:
                 await session.read_resource(uri)
+            assert refusal in str(raised.value), (uri, str(raised.value))
             assert "the secret" not in str(raised.value)
         assert not any("leak" in str(r.uri) for r in (await session.list_resources()).resources)
         # Still serving after all of that.
         assert data(await session.call_tool("check", {"feature": "001"}))["failed"] is False
 
     run(repo, body)
+
+
+def test_names_resolve_under_the_root_not_the_working_directory(repo: Path, tmp_path: Path) -> None:
+    """Started elsewhere with --root, beside a folder named like a feature: a name is looked up under
+    the root's specs folder, and one that names nothing there is 'no feature', not a path outside."""
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "001-zed").mkdir(parents=True)
+    (elsewhere / "001-zed" / "spec.md").write_text(SPEC.format(title="Zed", folder="001-zed"), encoding="utf-8")
+
+    async def body(session: ClientSession) -> None:
+        message = error(await session.call_tool("show", {"feature": "001-zed"}))
+        assert "001-zed: no feature of that name" in message and "outside" not in message, message
+        assert data(await session.call_tool("show", {"feature": "001-export"}))["feature"]["id"] == "001-export"
+        broken = error(await session.call_tool("show", {"feature": "no\nsuch\tfeature"}))
+        assert "\n" not in broken and "no\\x0asuch" in broken, broken
+
+    run(elsewhere, body, "--root", str(repo))
+
+
+def test_the_workspace_resolves_names_whatever_the_working_directory(repo: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from speckit.errors import InputError
+    from speckit.mcp.workspace import Workspace
+
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "001-zed").mkdir(parents=True)
+    (elsewhere / "001-zed" / "spec.md").write_text(SPEC.format(title="Zed", folder="001-zed"), encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    workspace = Workspace.open(repo)
+    with pytest.raises(InputError, match="^001-zed: no feature of that name"):
+        workspace.show("001-zed")
+    assert workspace.show("001")["feature"]["id"] == "001-export"
+    assert workspace.check("001")["features"] == ["specs/001-export"]
+    # What the SDK's URI template refuses first is refused here too, had it got through.
+    for relative in ("specs/../../outside/spec.md", "specs/001-export/../../../outside/spec.md",
+                     str(tmp_path / "outside" / "spec.md")):
+        with pytest.raises(InputError, match="outside the repository root"):
+            workspace.read(relative)
 
 
 def test_shutdown_when_the_client_closes_stdin(repo: Path, tmp_path: Path) -> None:
