@@ -54,6 +54,14 @@ class Lines:
         raise AssertionError(f"timed out; read so far: {self.seen}")
 
 
+
+def _watch(folder: Path) -> subprocess.Popen[str]:
+    """`speckit check --watch --format concise` started in ``folder``, its output unbuffered."""
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "speckit", "check", "--watch", "--format", "concise"],
+                            cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True)
+
 def test_watch_prints_new_and_fixed_findings(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     feature = tmp_path / "specs" / "001-export"
@@ -61,10 +69,7 @@ def test_watch_prints_new_and_fixed_findings(tmp_path: Path) -> None:
     plan = feature / "plan.md"
     plan.write_text(plan.read_text().replace("tests/cases/check/clean/", "specs/001-export/"))
     (tmp_path / "speckit.yaml").write_text("cache: true\n")
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "speckit", "check", "--watch", "--format", "concise"],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               stdin=subprocess.DEVNULL, text=True)
+    process = _watch(tmp_path)
     try:
         out, err = Lines(process.stdout), Lines(process.stderr)
         assert out.until(lambda line: line.endswith("in 1 feature")) == ["0 errors, 0 warnings in 1 feature"]
@@ -125,10 +130,7 @@ def test_watch_reloads_the_config_on_every_save_by_rename(tmp_path: Path) -> Non
         temp.write_text(text)
         os.replace(temp, config)
 
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "speckit", "check", "--watch", "--format", "concise"],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               stdin=subprocess.DEVNULL, text=True)
+    process = _watch(tmp_path)
     try:
         out, err = Lines(process.stdout), Lines(process.stderr)
         assert out.until(lambda line: line.endswith("in 1 feature"), timeout=60)[-1] == (
