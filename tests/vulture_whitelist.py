@@ -84,6 +84,15 @@ rules_markdown
 on_pre_build
 on_files
 on_post_page
+on_env
+on_page_markdown
+on_page_content
+on_page_context
+_.bytecode_cache  # read by jinja when a template is loaded (hook.on_env sets it)
+
+# jinja calls a BytecodeCache's load_bytecode and dump_bytecode (speckit/site/serving.py).
+_.load_bytecode
+_.dump_bytecode
 on_post_build
 # mkdocs' search plugin reads the index the hook keeps between dirty builds.
 _.search_index_prev

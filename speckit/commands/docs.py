@@ -12,7 +12,7 @@ from speckit.commands import config_option, load_config
 from speckit.config import Config, repo_root
 from speckit.discover import features
 from speckit.errors import InputError
-from speckit.site import COLLAPSE_ABOVE, build_site, generate, serving
+from speckit.site import COLLAPSE_ABOVE, PARALLEL_FROM, build_site, generate, serving
 from speckit.site.progress import showing
 from speckit.site.project import claim, mermaid_asset, show_mkdocs_logs
 
@@ -44,6 +44,9 @@ def _common(function: click.decorators.FC) -> click.decorators.FC:
         click.option("--site-name", default="Specifications", show_default=True, help="Title of the site."),
         click.option("--collapse-above", type=click.IntRange(min=1), default=COLLAPSE_ABOVE, show_default=True,
                      help="Draw a feature's task graph per phase when it has more tasks than this."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                     help="Processes that compute the features' pages (default: one per CPU, when at least "
+                          f"{PARALLEL_FROM} features changed)."),
         config_option,
     ]):
         function = option(function)
@@ -58,7 +61,7 @@ def _common(function: click.decorators.FC) -> click.decorators.FC:
 @click.option("--force", is_flag=True,
               help="Write into an --out or --project folder that holds files speckit did not write.")
 def build_command(paths: tuple[str, ...], project_dir: Path | None, site_name: str, collapse_above: int,
-                  config_path: Path | None, out: Path | None, strict: bool, force: bool) -> None:
+                  jobs: int | None, config_path: Path | None, out: Path | None, strict: bool, force: bool) -> None:
     """Generate pages for every feature and build the static site."""
     config = load_config(config_path)
     project, project_within = _project(project_dir, config)
@@ -68,10 +71,14 @@ def build_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
     out = out_within if out is not None else project / "site"
     generated, warnings = build_site(features(paths, config), config, project, out, site_name=site_name,
                                      collapse_above=collapse_above, strict=strict, force=force,
-                                     project_within=project_within, out_within=out_within)
+                                     project_within=project_within, out_within=out_within, workers=jobs)
     for message in generated.unreadable:
         click.echo(f"speckit: error: {message}", err=True)
-    click.echo(f"built {generated.features} features ({generated.pages} pages) into {out}"
+    for message in generated.broken:
+        click.echo(f"speckit: warning: {message} (a bug in speckit; please report it)", err=True)
+    cached = generated.features - generated.computed
+    click.echo(f"built {generated.features} features ({generated.pages} pages"
+               f"{f'; {cached} from the page cache' if cached else ''}) into {out}"
                f"{f'; mkdocs warned {warnings} times' if warnings else ''}; open {out / 'index.html'}")
     if generated.unreadable:
         raise SystemExit(2)
@@ -80,9 +87,10 @@ def build_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
 @docs_command.command("serve")
 @_common
 @click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on (host:port).")
-@click.option("--no-livereload", is_flag=True, help="Do not reload pages in the browser when files change.")
+@click.option("--no-livereload", is_flag=True,
+              help="Do not watch the files: pages are neither regenerated nor reloaded after an edit.")
 def serve_command(paths: tuple[str, ...], project_dir: Path | None, site_name: str, collapse_above: int,
-                  config_path: Path | None, addr: str, no_livereload: bool) -> None:
+                  jobs: int | None, config_path: Path | None, addr: str, no_livereload: bool) -> None:
     """Serve the site with live reload: pages are regenerated whenever a document changes."""
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -96,12 +104,12 @@ def serve_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
     claim(project, False, "generated mkdocs project", within)
     targets = features(paths, config)
     with showing():
-        generated = generate(targets, config, project, site_name, collapse_above, within=within)
+        generated = generate(targets, config, project, site_name, collapse_above, within=within, workers=jobs)
     for message in generated.unreadable:
         click.echo(f"speckit: error: {message}", err=True)
     # From here on, the hook regenerates before each of mkdocs' builds (speckit.site.serving).
     serving.start(serving.Serving(Path(os.getcwd()), config.source, tuple(paths), project, site_name, collapse_above,
-                                  within))
+                                  within, jobs))
     watch = [str(config.specs_path)] if config.specs_path.is_dir() else []
     watch += [str(Path(p).resolve()) for p in paths if Path(p).exists()]
     if config.source:

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -29,6 +32,21 @@ HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s+(?=\S)")
 HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 
 _md: MarkdownIt | None = None
+_KEPT: ContextVar[dict[str, tuple[list[Any], dict[str, Any]]] | None] = ContextVar("speckit_kept_tokens",
+                                                                                   default=None)
+
+
+@contextmanager
+def keeping_tokens() -> Iterator[dict[str, tuple[list[Any], dict[str, Any]]]]:
+    """Inside the block, the block tokens of each text parsed are kept (text -> tokens and the
+    parse's env), so that the site's page renderer runs only markdown-it's inline stage on them
+    instead of parsing again."""
+    kept: dict[str, tuple[list[Any], dict[str, Any]]] = {}
+    token = _KEPT.set(kept)
+    try:
+        yield kept
+    finally:
+        _KEPT.reset(token)
 
 
 def markdown() -> MarkdownIt:
@@ -226,7 +244,11 @@ def parse(text: str) -> Parsed:
     """Parse Markdown text into sections and blocks. Never raises on content."""
     lines = normalize(text).split("\n")
     flattened = flatten_deep_lines(lines)
-    tokens = markdown().parse("\n".join(lines))
+    env: dict[str, Any] = {}
+    tokens = markdown().parse("\n".join(lines), env)
+    kept = _KEPT.get()
+    if kept is not None and not flattened:  # the tokens are those of ``text`` as written
+        kept[text] = (tokens, env)  # env: the link reference definitions ([g]: https://...)
     root = Section(level=0, title="", number=None, line=1, end_line=len(lines))
     code_lines: set[int] = set()
     front: str | None = None

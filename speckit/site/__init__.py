@@ -15,9 +15,16 @@ since (its dirty build; the hook keeps the other pages' search entries).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import multiprocessing
 import os
+import threading
+from collections.abc import Generator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +36,9 @@ from speckit.discover import Target, read
 from speckit.discover import documents as target_files
 from speckit.errors import InputError
 from speckit.parse import reading
+from speckit.parse.blocks import keeping_tokens
 from speckit.probes import recording
-from speckit.site import diagram_pages, history, index, pages
+from speckit.site import diagram_pages, history, index, markup, pages, serving
 from speckit.site import project as proj
 from speckit.site.analysis import analyze
 from speckit.site.documents import render
@@ -39,9 +47,6 @@ from speckit.site.text import slug
 
 COLLAPSE_ABOVE = 60
 """Above this many tasks a feature's graph is drawn per phase (``--collapse-above``'s default)."""
-WIDE = "---\nhide:\n  - navigation\n  - toc\nsearch:\n  exclude: true\n---\n\n"
-"""Front matter of the diagram pages: no sidebars (the diagram gets the window's width), and out of
-the search index (their text is Mermaid source and the tables of the other pages)."""
 STATE = "build-state.json"
 """In the project: what the last successful build into a site folder was built from."""
 
@@ -59,6 +64,10 @@ class Generated:
     """pages whose text changed and were written"""
     names: list[str] = field(default_factory=list)
     """every page of the project, relative to docs/"""
+    broken: list[str] = field(default_factory=list)
+    """links that name no page of the site (``markup.check_links``)"""
+    search: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """page -> its search-index entries, made with the pages (the hook hands them to the search plugin)"""
 
 
 @dataclass
@@ -67,14 +76,19 @@ class FeaturePages:
 
     pages: dict[str, str]
     row: dict[str, Any]
+    broken: list[str] = field(default_factory=list)
+    """links of these pages that name no page of the site (a bug of speckit's: reported, not hidden)"""
+    search: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """page -> its search-index entries, as Material's search plugin makes them (``markup.search_entries``)"""
 
 
 def generate(targets: list[Target], config: Config, project: Path, site_name: str = "Specifications",
              collapse_above: int = COLLAPSE_ABOVE, hooks: tuple[str, ...] = (),
-             within: Path | None = None) -> Generated:
+             within: Path | None = None, workers: int | None = None) -> Generated:
     """Write the mkdocs project for ``targets`` into ``project``; unreadable features are listed, not fatal.
     Every file written stays inside ``within`` (default: the repository that holds ``project``).
-    ``hooks``: mkdocs hooks besides speckit's own."""
+    ``hooks``: mkdocs hooks besides speckit's own. ``workers``: processes that compute features'
+    pages (default: one per CPU, used only when enough features miss the page cache)."""
 
     validate_config(config)  # a bad leftover_patterns regex is one line, not an internal error
     docs = project / "docs"
@@ -85,94 +99,210 @@ def generate(targets: list[Target], config: Config, project: Path, site_name: st
     past = history.read(root, [p for p in tasks_files if p.is_file()], project)
     bar = current()
     bar.start("reading features", len(targets))
-    built: list[FeaturePages] = []
     used: set[str] = set()
-    for target in targets:
-        base = f"features/{_base(target.folder, config, used)}"
-        points = past.points.get(str(target.folder / "tasks.md"), [])
-        try:
-            pages, computed = feature_pages(target, config, root, base, collapse_above, cache, points, past.reason)
-        except InputError as error:
-            result.unreadable.append(str(error))
+    jobs: list[tuple[Target, str, list[Any]]] = [
+        (target, f"features/{_base(target.folder, config, used)}", past.points.get(str(target.folder / "tasks.md"), []))
+        for target in targets]
+    built: list[FeaturePages] = []
+    with closing(_feature_pages_all(jobs, config, root, collapse_above, cache, past.reason, workers)) as outcomes:
+        for outcome in outcomes:  # (closing: an error here stops the workers at once)
+            if isinstance(outcome, InputError):
+                result.unreadable.append(str(outcome))
+            else:
+                built.append(outcome[0])
+                result.computed += outcome[1]
+                result.broken += outcome[0].broken
+                result.search.update(outcome[0].search)
+                for name, text in outcome[0].pages.items():  # while the workers compute the next ones
+                    result.written += proj.write_if_changed(docs / name, text, within)
             bar.advance("reading features")
-            continue
-        built.append(pages)
-        result.computed += computed
-        bar.advance("reading features")
 
     summed = history.summed(list(past.points.values()))
-    written: dict[str, str] = {"index.md": index.page([p.row for p in built], site_name, result.unreadable, summed,
-                                                      past.reason)}
-    for pages in built:
-        written.update(pages.pages)
+    front = markup.source(index.page([p.row for p in built], site_name, result.unreadable, summed, past.reason),
+                          hide=("toc",), titled=False)  # the features table is wide: the toc would cover it
+    result.written += proj.write_if_changed(docs / "index.md", front, within)
+    names = {"index.md", *(name for pages in built for name in pages.pages)}
+    result.broken += markup.check_links({"index.md": front}, names)
     # Only the index is in the navigation: every page carries the navigation, and a nav that lists
     # the features grows each page with their number (227 features: 100-240 KB a page). A feature's
     # pages link to each other in a bar at their top instead.
     nav: proj.Nav = [("Features", "index.md")]
-    for name, text in written.items():
-        result.written += proj.write_if_changed(docs / name, text, within)
-    proj.remove_stale(docs, {docs / name for name in written}, within)
+    proj.remove_stale(docs, {docs / name for name in names}, within)
     proj.copy_assets(docs, within)
     proj.write_if_changed(result.config_file, proj.config_text(site_name, nav, (proj.hook_path(), *hooks)), within)
     proj.write_if_changed(project / proj.MARKER, "generated by speckit docs; safe to delete\n", within)
-    result.features, result.pages, result.names = len(built), len(written), sorted(written)
+    result.features, result.pages, result.names = len(built), len(names), sorted(names)
     return result
 
 
-def feature_pages(target: Target, config: Config, root: Path, base: str, collapse_above: int,
-                  cache: Any | None, points: list[Any] | None = None,
-                  no_history: str = "") -> tuple[FeaturePages, bool]:
-    """The pages of one feature, from the page cache when nothing they are made of changed.
-    Returns them and whether they were computed."""
+PARALLEL_FROM = 16
+"""Features to compute, at least, before their pages are computed in worker processes (starting a
+worker costs about what computing five features does)."""
 
+
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _lookup(target: Target, root: Path, base: str, collapse_above: int, cache: Any | None, points: list[Any],
+            no_history: str) -> tuple[dict[Path, bytes] | None, str | None, FeaturePages | None]:
+    """The documents' bytes (read once), the page-cache key, and the cached pages when there are."""
     data = read_files(target_files(target))
-    key = None
-    if cache is not None and data is not None:
-        checklist = target.folder / "build" / "checklist.json"
-        try:
-            made = hashlib.sha256(checklist.read_bytes()).hexdigest() if checklist.is_file() else "none"
-        except OSError:
-            made = "unreadable"
-        past = hashlib.sha256(json.dumps([no_history, *map(asdict, points or [])]).encode()).hexdigest()
-        key = cache.key("site", data, extra=f"{base}\0{collapse_above}\0{root}\0{made}\0{past}")
-        value = cache.get(key) if key else None
-        if isinstance(value, dict) and isinstance(value.get("pages"), dict) and isinstance(value.get("row"), dict):
-            return FeaturePages(value["pages"], value["row"]), False
-    with recording() as probes:
-        pages = _compute(target, config, root, base, collapse_above, data, points or [], no_history)
+    if cache is None or data is None:
+        return data, None, None
+    checklist = target.folder / "build" / "checklist.json"
+    try:
+        made = hashlib.sha256(checklist.read_bytes()).hexdigest() if checklist.is_file() else "none"
+    except OSError:
+        made = "unreadable"
+    past = hashlib.sha256(json.dumps([no_history, *map(asdict, points)]).encode()).hexdigest()
+    key = cache.key("site", data, extra=f"{base}\0{collapse_above}\0{root}\0{made}\0{past}\0{_search_maker()}")
+    value = cache.get(key) if key else None
+    if isinstance(value, dict) and isinstance(value.get("pages"), dict) and isinstance(value.get("row"), dict):
+        search: dict[str, list[dict[str, Any]]] = value["search"] if isinstance(value.get("search"), dict) else {}
+        return data, key, FeaturePages(value["pages"], value["row"], list(value.get("broken") or []), search)
+    return data, key, None
+
+
+@functools.lru_cache(maxsize=1)
+def _search_maker() -> str:
+    """What the cached search entries also depend on: Material's version (its SearchIndex makes
+    them) and whether jieba is installed (it then segments Chinese text)."""
+    from importlib import metadata
+    from importlib.util import find_spec
+
+    try:
+        version = metadata.version("mkdocs-material")
+    except metadata.PackageNotFoundError:
+        version = "none"
+    return f"material {version}, jieba {find_spec('jieba') is not None}"
+
+
+def _store(cache: Any | None, key: str | None, data: dict[Path, bytes] | None, pages: FeaturePages,
+           probes: dict[str, bool]) -> None:
     if key is not None and cache is not None and read_files(data or {}) == data:
         cache.put(key, asdict(pages), probes)  # only if the documents still hold what was parsed
-    return pages, True
+
+
+def _compute_job(job: tuple[Any, ...]) -> tuple[FeaturePages, dict[str, bool]]:
+    """One feature's pages and the facts they relied on; runs in this process or in a worker."""
+    with recording() as probes:
+        pages = _compute(*job)
+    return pages, probes
+
+
+def _start_method() -> str:
+    """Fork where it is safe, spawn where it is not: a fork of a process that runs other threads
+    (the progress display, 'docs serve') can deadlock on a lock one of them held; a spawned worker
+    starts a fresh interpreter (and imports the main module, which a console script guards)."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def _feature_pages_all(jobs: list[tuple[Target, str, list[Any]]], config: Config, root: Path, collapse_above: int,
+                       cache: Any | None, no_history: str,
+                       workers: int | None) -> Generator[tuple[FeaturePages, bool] | InputError, None, None]:
+    """Each job's pages (and whether they were computed) or its InputError, in the jobs' order. The
+    page cache is read here; the features it misses are computed in worker processes when there
+    are at least PARALLEL_FROM of them and more than one CPU (see ``_start_method``)."""
+    found: list[Any] = []
+    misses: list[int] = []
+    for n, (target, base, points) in enumerate(jobs):
+        try:
+            data, key, hit = _lookup(target, root, base, collapse_above, cache, points, no_history)
+        except InputError as error:
+            found.append(error)
+            continue
+        found.append((hit, data, key))
+        if hit is None:
+            misses.append(n)
+    count = min(workers if workers is not None else cpus(), len(misses))
+    pool = None
+    futures: dict[int, Any] = {}
+    if count > 1 and (workers is not None or len(misses) >= PARALLEL_FROM):
+        try:
+            pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(_start_method()))
+            for n in misses:
+                target, base, points = jobs[n]
+                job = (target, config, root, base, collapse_above, found[n][1], points, no_history)
+                futures[n] = pool.submit(_compute_job, job)
+        except (OSError, ImportError, NotImplementedError, BrokenProcessPool):
+            # No worker processes here (a sandbox without /dev/shm or semaphores): one process does it all.
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+            pool, futures = None, {}
+    try:
+        for n, entry in enumerate(found):
+            if isinstance(entry, InputError):
+                yield entry
+                continue
+            hit, data, key = entry
+            if hit is not None:
+                yield hit, False
+                continue
+            target, base, points = jobs[n]
+            job = (target, config, root, base, collapse_above, data, points, no_history)
+            try:
+                try:
+                    pages, probes = futures[n].result() if n in futures else _compute_job(job)
+                except BrokenProcessPool:  # a worker was killed (out of memory?): this process does the rest
+                    futures = {}
+                    pages, probes = _compute_job(job)
+            except InputError as error:
+                yield error
+                continue
+            _store(cache, key, data, pages, probes)
+            yield pages, True
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def _compute(target: Target, config: Config, root: Path, base: str, collapse_above: int,
              data: dict[Path, bytes] | None, points: list[Any], no_history: str) -> FeaturePages:
 
-    with reading() as texts:  # each document read once: the text parsed is the text shown
+    with reading() as texts, keeping_tokens() as tokens:  # each document read and parsed once
         feature = read(target, data)
         analysis = analyze(feature, config, root)
     site = pages.FeatureSite(analysis, base, history=points, no_history=no_history)
     names: set[str] = set()
     for path in feature.documents:
-        site.documents[path] = (site.page(f"documents/{_doc_name(Path(path), names)}"), render(texts[path]))
+        text = texts[path]
+        site.documents[path] = (site.page(f"documents/{_doc_name(Path(path), names)}"),
+                                render(text, tokens.pop(text, None)))
     written = diagram_pages.graph(site, collapse_above)
-    written[site.page("index.md")] = pages.overview(site)
-    written[site.page("stories.md")] = pages.stories(site)
-    written[site.page("traceability.md")] = pages.traceability(site)
-    written[site.page("gantt.md")] = diagram_pages.gantt(site)
-    written[site.page("checklist.md")] = pages.checklist(site)
+    for made in (pages.overview(site), pages.stories(site), pages.traceability(site), diagram_pages.gantt(site),
+                 pages.checklist(site)):
+        written[made.name] = made
     for path, (page, rendered) in site.documents.items():
-        written[page] = pages.document(path, rendered)
+        written[page] = pages.document(page, path, rendered)
     page_names = sorted(written)
+    out = {}
+    search: dict[str, list[dict[str, Any]]] = {}
     for name in page_names:
-        wide = name.rsplit("/", 1)[-1].startswith(("graph", "gantt"))
-        written[name] = (WIDE if wide else "") + pages.local_nav(site, name, page_names) + written[name]
-    return FeaturePages(written, index.row(site))
+        # The diagram pages hide both sidebars (the diagram gets the window's width). Search indexes
+        # what people wrote (the documents) and each feature's overview; the other pages are views
+        # of the documents, one click from the overview, and indexing them (Material parses every
+        # page's HTML) took half of mkdocs' time on a 200-feature site.
+        leaf = name.rsplit("/", 1)[-1]
+        wide = leaf.startswith(("graph", "gantt"))
+        searched = "/documents/" in name or leaf == "index.md"
+        top = pages.local_nav(site, name, page_names)
+        out[name] = markup.source(written[name], top, hide=("navigation", "toc") if wide else (), searched=searched)
+        if searched:
+            search[name] = markup.search_entries(written[name], top)
+    return FeaturePages(out, index.row(site), markup.check_links(out, {"index.md", *out}), search)
 
 
 def build_site(targets: list[Target], config: Config, project: Path, out: Path, *, site_name: str = "Specifications",
                collapse_above: int = COLLAPSE_ABOVE, strict: bool = False, force: bool = False,
-               project_within: Path | None = None, out_within: Path | None = None) -> tuple[Generated, int]:
+               project_within: Path | None = None, out_within: Path | None = None,
+               workers: int | None = None) -> tuple[Generated, int]:
     """Generate the project and build the static site into ``out``. Returns the project and the
     number of warnings mkdocs logged. ``project`` and ``out`` are absolute (resolved once, against
     the folder the user typed them in: mkdocs would read a relative site_dir against mkdocs.yml's
@@ -189,7 +319,8 @@ def build_site(targets: list[Target], config: Config, project: Path, out: Path, 
     proj.claim(project, force, "generated mkdocs project", project_within)
     proj.clear_site(out, force, out_within)
     with showing():
-        generated = generate(targets, config, project, site_name, collapse_above, within=project_within)
+        generated = generate(targets, config, project, site_name, collapse_above, within=project_within,
+                             workers=workers)
         state = {"format": 1, "code": code_fingerprint(), "out": str(out), "strict": strict,
                  "config": hashlib.sha256(generated.config_file.read_bytes()).hexdigest(),
                  "pages": hashlib.sha256("\n".join(generated.names).encode()).hexdigest()}
@@ -201,7 +332,14 @@ def build_site(targets: list[Target], config: Config, project: Path, out: Path, 
         dirty = previous == state and (out / "index.html").is_file() and (out / proj.MARKER).is_file()
         if state_file.exists():
             state_file.unlink()  # a build that fails midway leaves no claim that the site is whole
-        warnings = proj.run_build(generated.config_file, out, strict, dirty=dirty)
+        if generated.broken and strict:
+            raise InputError(f"{len(generated.broken)} generated links name no page of the site (a bug in "
+                             f"speckit; please report it), the first: {generated.broken[0]}")
+        serving.search_entries = generated.search  # the hook hands them to Material's search plugin
+        try:
+            warnings = proj.run_build(generated.config_file, out, strict, dirty=dirty) + len(generated.broken)
+        finally:
+            serving.search_entries = {}
     proj.mark_site(out, out_within)
     proj.write_if_changed(state_file, json.dumps(state) + "\n", project_within)
     return generated, warnings

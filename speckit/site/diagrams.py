@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from speckit.model import Feature, Task
 from speckit.report import mermaid
 from speckit.site.analysis import Analysis
-from speckit.site.text import md
 
 GANTT_TASKS_ABOVE = 100
 NO_PHASE = "(no phase)"
@@ -44,15 +43,6 @@ def phases(feature: Feature) -> list[PhaseInfo]:
             out[key] = PhaseInfo(key, NO_PHASE, [])
         out[key].tasks.append(i)
     return list(out.values())
-
-
-def fence(text: str) -> str:
-    return f"```mermaid\n{text}```\n"
-
-
-def too_large(what: str, error: mermaid.TooLarge) -> str:
-    return (f'!!! warning "The {what} is too large to draw"\n\n    {md(str(error))}; '
-            "the tables below list everything it would show.\n")
 
 
 def _task_text(task: Task) -> str:

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from speckit.parse.blocks import MAX_DEPTH
+
 # Block tokens that start a readable unit; the first one on a line gets that line's anchor.
 _ANCHORED = {
     "heading_open", "paragraph_open", "list_item_open", "bullet_list_open", "ordered_list_open",
@@ -39,20 +41,44 @@ class Rendered:
         return f"L{self.lines[max(index, 0)]}" if self.lines else ""
 
 
-def render(text: str) -> Rendered:
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.front_matter import front_matter_plugin
+_parser: Any = None
 
-    parser = (
-        MarkdownIt("commonmark", {"html": True, "linkify": False})
-        .enable(["table", "strikethrough"])
-        .use(front_matter_plugin)
-    )
-    parser.add_render_rule("fence", _fence)
-    parser.add_render_rule("html_block", _html_block)
-    parser.add_render_rule("html_inline", _html_inline)
-    parser.add_render_rule("front_matter", _front_matter)
-    tokens = parser.parse(text)
+
+def _markdown() -> Any:
+    global _parser
+    if _parser is None:
+        from markdown_it import MarkdownIt
+        from mdit_py_plugins.front_matter import front_matter_plugin
+
+        parser = (
+            # The parser's nesting budget: deep content is shown, as the parser reads it.
+            MarkdownIt("commonmark", {"html": True, "linkify": False, "maxNesting": MAX_DEPTH * 2 + 8})
+            .enable(["table", "strikethrough"])
+            .use(front_matter_plugin)
+        )
+        parser.add_render_rule("fence", _fence)
+        parser.add_render_rule("html_block", _html_block)
+        parser.add_render_rule("html_inline", _html_inline)
+        parser.add_render_rule("front_matter", _front_matter)
+        _parser = parser
+    return _parser
+
+
+def render(text: str, blocks: tuple[list[Any], dict[str, Any]] | None = None) -> Rendered:
+    """``text`` as HTML with line anchors. ``blocks``: the block tokens speckit's parser made of
+    this very text, with its env (``speckit.parse.blocks.keeping_tokens``); only the inline stage
+    then runs on them, each once (it fills the tokens in)."""
+    parser = _markdown()
+    if blocks is None:
+        tokens = parser.parse(text)
+    else:
+        from markdown_it.rules_core import StateCore
+
+        state = StateCore(text, parser, blocks[1], blocks[0])
+        for rule in parser.core.ruler.getRules(""):
+            if rule.__name__ not in ("normalize", "block"):  # done by the parser, with the same rules
+                rule(state)
+        tokens = state.tokens
     seen: set[int] = set()
     for token in tokens:
         if token.type in _ANCHORED and token.map and token.nesting >= 0:
@@ -61,8 +87,9 @@ def render(text: str) -> Rendered:
                 seen.add(line)
                 token.attrSet("id", f"L{line}")
     body = parser.renderer.render(tokens, parser.options, {})
-    # The page is handed to Python-Markdown as one raw HTML block; pymdownx.superfences scans the
-    # page source for ``` fences before that, so no backtick may remain in the text.
+    # The site's hook hands the page to mkdocs as HTML; without the hook, Python-Markdown would read
+    # it as one raw HTML block, after pymdownx.superfences scanned the source for ``` fences: so no
+    # backtick may remain in the text either way.
     return Rendered(body.replace("`", "&#96;"), sorted(seen))
 
 

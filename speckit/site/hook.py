@@ -6,6 +6,10 @@ build (what ``speckit docs serve`` regenerates from) lives in ``speckit.site.ser
 - before a build under ``speckit docs serve``, regenerates the pages from the specs; only the
   features whose documents changed are computed again, and only the pages whose text changed are
   written, so mkdocs' dirty rebuild renders just those (see ``speckit.site.serving``);
+- hands mkdocs the HTML of each page speckit wrote (``speckit.site.markup``) as the page's content
+  and table of contents, so Python-Markdown does not convert it again;
+- hands Material's search plugin the entries speckit made of each page it wrote;
+- gives mkdocs' jinja environment a bytecode cache that outlives one build (``serving.templates``);
 - advances the page bar of the build's progress display (``speckit.site.progress``);
 - strips the indentation Material's templates leave in every page (a third of a page's bytes)
   outside ``<pre>``, ``<textarea>`` and ``<script>``;
@@ -24,13 +28,17 @@ import re
 from typing import Any
 
 from mkdocs.plugins import event_priority
+from mkdocs.structure.toc import get_toc
 
-from speckit.site import progress, serving
+from speckit.site import markup, progress, serving
 
 _pages: list[str] = []
 """URLs of the documentation pages of the running build"""
 _built: set[str] = set()
 """URLs of the pages rendered by the running build (all of them unless the build is dirty)"""
+
+_html: dict[str, str] = {}
+"""src_uri -> the HTML of a page speckit wrote, between its Markdown and its content events"""
 
 _KEEP = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>|<script\b.*?</script>)", re.DOTALL | re.IGNORECASE)
 _INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
@@ -55,6 +63,11 @@ def on_pre_build(config: Any, **kwargs: Any) -> None:
     serving.before_build()
 
 
+def on_env(env: Any, **kwargs: Any) -> Any:
+    env.bytecode_cache = serving.templates  # compiled once per process, not once per build
+    return env
+
+
 def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
     pages = list(files.documentation_pages())
     _pages.extend(f.url for f in pages)
@@ -62,6 +75,36 @@ def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
     todo = sum(1 for f in pages if f.is_modified()) if dirty else len(pages)
     progress.current().start("writing pages", todo)
     return files
+
+
+def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
+    if markdown.startswith(markup.MARKER):
+        _html[page.file.src_uri] = markdown[len(markup.MARKER):].lstrip("\n")
+        return ""  # nothing for Python-Markdown to convert: the page is already HTML
+    return markdown
+
+
+def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
+    body = _html.pop(page.file.src_uri, None)
+    if body is None:
+        return html
+    page.toc = get_toc(markup.toc(body))  # type: ignore[arg-type]
+    return body
+
+
+@event_priority(50)  # before Material's search plugin indexes the page (priority 0)
+def on_page_context(context: Any, page: Any, config: Any, **kwargs: Any) -> Any:
+    """Hand the search plugin the entries speckit made of this page with its HTML (in its worker
+    processes, by the plugin's own code), and mark the page indexed so the plugin does not parse it
+    again. The same entries either way; a plain ``mkdocs build`` has none, and the plugin does it."""
+    entries = serving.search_entries.get(page.file.src_uri)
+    search = next((p for p in config.plugins.values() if hasattr(p, "search_index")), None)
+    meta = page.meta.get("search") if isinstance(page.meta.get("search"), dict) else {}
+    if entries is None or search is None or meta.get("exclude"):
+        return context
+    search.search_index.entries.extend(dict(entry) for entry in entries)
+    page.meta["search"] = {**meta, "exclude": True}
+    return context
 
 
 def on_post_page(output: str, page: Any, config: Any, **kwargs: Any) -> str:

@@ -12,8 +12,9 @@ from collections import Counter
 from typing import Any
 
 from speckit.site.history import Point
+from speckit.site.markup import Page
 from speckit.site.pages import FeatureSite, burndown, counts, progress_bar, status_of, title_of
-from speckit.site.text import attr, href, md
+from speckit.site.text import attr, esc, href
 
 HEADERS = ("Feature", "Title", "Status", "Progress", "Stories", "Requirements", "Diagnostics")
 NUMERIC = {"Progress", "Stories", "Requirements", "Diagnostics"}
@@ -34,7 +35,8 @@ def row(site: FeatureSite) -> dict[str, Any]:
 
 
 def page(rows: list[dict[str, Any]], site_name: str, unreadable: list[str], history: list[Point] | None = None,
-         no_history: str = "") -> str:
+         no_history: str = "") -> Page:
+    out = Page("index.md")
     done = sum(r["done"] for r in rows)
     total = sum(r["total"] for r in rows)
     errors, warnings = sum(r["errors"] for r in rows), sum(r["warnings"] for r in rows)
@@ -42,33 +44,31 @@ def page(rows: list[dict[str, Any]], site_name: str, unreadable: list[str], hist
     options = "".join(f'<option value="{attr(s)}">{attr(s)} ({n})</option>' for s, n in sorted(statuses.items()))
     head = "".join(f'<th{" data-numeric" if h in NUMERIC else ""}><button type="button">{h}</button></th>'
                    for h in HEADERS)
-    body = [_row(r) for r in rows]
-    # The features table is wide: the (empty) table of contents would cover its last columns.
-    lines = [
-        "---", "hide:", "  - toc", "---", "", f"# {md(site_name)}", "",
+    out.h(1, site_name)
+    if unreadable:
+        out.admonition("failure", "Features that could not be read",
+                       "<ul>" + "".join(f"<li>{esc(message)}</li>" for message in unreadable) + "</ul>")
+    out.add("\n".join([
         '<div class="speckit-totals">',
         f"<span><strong>{len(rows)}</strong> features</span>",
         f"<span><strong>{done}</strong> of {total} tasks done, <strong>{total - done}</strong> open</span>",
         f"<span>{progress_bar(done, total)}</span>",
         f"<span><strong>{errors}</strong> errors</span>", f"<span><strong>{warnings}</strong> warnings</span>",
-        "</div>", "",
+        "</div>",
         '<div class="speckit-filters">',
         ('<input type="search" class="speckit-filter" placeholder="Filter by id, title or status" '
          'aria-label="Filter features">'),
         f'<select class="speckit-status" aria-label="Status"><option value="">every status</option>{options}</select>',
         '<label><input type="checkbox" class="speckit-group"> group by status</label>',
         '<span class="speckit-shown" aria-live="polite"></span>',
-        "</div>", "",
-        "Select a column heading to sort by it.", "",
-        f'<table class="speckit-sortable speckit-features"><thead><tr>{head}</tr></thead><tbody>',
-        *body, "</tbody></table>", "",
-    ]
-    lines += ["## Progress over time", "", *burndown(history or [], no_history), ""]
-    if unreadable:
-        lines += ['!!! failure "Features that could not be read"', ""]
-        lines += [f"    - {md(message)}" for message in unreadable]
-        lines.append("")
-    return "\n".join(lines)
+        "</div>",
+    ]))
+    out.p("Select a column heading to sort by it.")
+    out.add(f'<table class="speckit-sortable speckit-features"><thead><tr>{head}</tr></thead><tbody>\n'
+            + "\n".join(_row(r) for r in rows) + "\n</tbody></table>")
+    out.h(2, "Progress over time")
+    burndown(out, history or [], no_history)
+    return out
 
 
 def _row(r: dict[str, Any]) -> str:

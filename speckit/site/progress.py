@@ -9,6 +9,7 @@ terminal nothing is drawn; the command's summary line says what was done.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -22,6 +23,15 @@ class Progress:
     def __init__(self, display: Any | None) -> None:
         self._display = display
         self._bars: dict[str, Any] = {}
+        self._drawn = 0.0
+
+    def _draw(self, force: bool = False) -> None:
+        """Redraw at most ten times a second. The display draws only when told: rich's own refresh
+        is a thread, and a process running one cannot fork its page workers safely."""
+        now = time.monotonic()
+        if self._display is not None and (force or now - self._drawn >= 0.1):
+            self._drawn = now
+            self._display.refresh()
 
     def start(self, name: str, total: int) -> None:
         if self._display is None:
@@ -30,16 +40,19 @@ class Progress:
             self._display.reset(self._bars[name], total=total, description=name)
         else:
             self._bars[name] = self._display.add_task(name, total=total)
+        self._draw(force=True)
 
     def advance(self, name: str, step: int = 1) -> None:
         if self._display is not None and name in self._bars:
             self._display.advance(self._bars[name], step)
+            self._draw()
 
     def finish(self, name: str) -> None:
         if self._display is not None and name in self._bars:
             bar = self._bars[name]
             total = self._display.tasks[bar].total if bar < len(self._display.tasks) else None
             self._display.update(bar, completed=total)
+            self._draw(force=True)
 
 
 @contextmanager
@@ -61,7 +74,7 @@ def showing(enabled: bool | None = None) -> Iterator[Progress]:
 
     display = Bars(
         TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("eta"), TimeRemainingColumn(), console=Console(stderr=True), transient=False)
+        TextColumn("eta"), TimeRemainingColumn(), console=Console(stderr=True), transient=False, auto_refresh=False)
     progress = Progress(display)
     previous, _current = _current, progress
     try:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from jinja2.bccache import Bucket, BytecodeCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,9 +24,38 @@ class Serving:
     site_name: str
     collapse_above: int
     within: Path
+    workers: int | None = None
 
 
 _active: Serving | None = None
+
+
+class _Templates(BytecodeCache):
+    """Material's templates, compiled once per process: mkdocs makes a new jinja environment for
+    every build, and compiling the templates again took 0.8 s of each of serve's reloads. Buckets
+    are keyed by the template's name and its source's checksum (jinja's own scheme)."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self._compiled.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+    def clear(self) -> None:
+        self._compiled.clear()
+
+
+templates = _Templates()
+
+search_entries: dict[str, list[dict[str, Any]]] = {}
+"""page (src_uri) -> its search-index entries, made with the pages by the build that runs in this
+process (``speckit.site.markup.search_entries``); a plain ``mkdocs build`` has none, and Material's
+search plugin indexes every page itself."""
 
 
 def start(serving: Serving | None) -> None:
@@ -44,9 +76,13 @@ def before_build() -> None:
     try:
         config = config_module.load(_active.cwd, _active.config)
         generated = generate(features(list(_active.paths), config), config, _active.project, _active.site_name,
-                             _active.collapse_above, within=_active.within)
+                             _active.collapse_above, within=_active.within, workers=_active.workers)
     except InputError as error:  # a config made invalid while serving: say so, keep serving the last site
         print(f"speckit: error: {error}", file=sys.stderr)
         return
+    global search_entries
+    search_entries = generated.search
     for message in generated.unreadable:
         print(f"speckit: error: {message}", file=sys.stderr)
+    for message in generated.broken:
+        print(f"speckit: warning: {message} (a bug in speckit; please report it)", file=sys.stderr)

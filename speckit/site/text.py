@@ -1,8 +1,8 @@
-"""Escaping document text into the generated Markdown pages, and links between those pages.
+"""Escaping document text into the generated pages, and links between those pages.
 
 Text read from documents is data: in a generated page it must read as the same characters, never
-as Markdown syntax or HTML. ``md()`` escapes HTML first (``<script>`` becomes ``&lt;script&gt;``)
-and then every character Python-Markdown gives a meaning to.
+as HTML. ``esc()`` makes element text of it (one line, ``<script>`` becomes ``&lt;script&gt;``),
+``attr()`` an attribute value.
 """
 
 from __future__ import annotations
@@ -12,16 +12,15 @@ import html
 import posixpath
 import re
 
-# Python-Markdown's escapable characters, plus "|" (the tables extension); "~" is not one here.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 _SPACE = re.compile(r"\s+")
-# Python-Markdown uses \x02 and \x03 as its own placeholder marks: control characters never pass.
+# Control characters never pass (Python-Markdown used \x02 and \x03 as placeholder marks, and
+# mkdocs' title and search handling would keep them).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def md(text: str) -> str:
-    """``text`` as inline Markdown that renders as exactly these characters, on one line."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(_SPACE.sub(" ", _CONTROL.sub(" ", text)).strip(), quote=False))
+def esc(text: str) -> str:
+    """``text`` as HTML element text that shows exactly these characters, on one line."""
+    return html.escape(_SPACE.sub(" ", _CONTROL.sub(" ", text)).strip(), quote=False)
 
 
 def attr(text: str) -> str:
@@ -39,19 +38,16 @@ def page_url(page: str) -> str:
 
 
 def href(from_page: str, to_page: str, anchor: str = "") -> str:
-    """A relative link from one page to another, for raw HTML (mkdocs does not rewrite those)."""
+    """A relative URL from one page to another (``a/b.md`` is served at ``a/b/``)."""
+    return _relative(from_page, to_page) + (f"#{anchor}" if anchor else "")
+
+
+@functools.lru_cache(maxsize=65536)  # pure, and called ~250 times per feature (most of it in relpath)
+def _relative(from_page: str, to_page: str) -> str:
     source = page_url(from_page) or "."
     target = page_url(to_page) or "."
     relative = posixpath.relpath(target, source.rstrip("/") or ".")
-    relative = "./" if relative == "." else relative + "/"
-    return relative + (f"#{anchor}" if anchor else "")
-
-
-@functools.lru_cache(maxsize=65536)  # pure, and called ~300 times per feature (a third of it in relpath)
-def md_link(from_page: str, to_page: str, anchor: str = "") -> str:
-    """A relative ``.md`` link for Markdown (mkdocs checks these and rewrites them)."""
-    relative = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
-    return relative + (f"#{anchor}" if anchor else "")
+    return "./" if relative == "." else relative + "/"
 
 
 def slug(name: str) -> str:

@@ -19,7 +19,6 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-import markdown
 import pytest
 from features import HOSTILE, write_generated
 from hypothesis import given
@@ -30,7 +29,8 @@ from speckit.errors import InputError
 from speckit.report import mermaid
 from speckit.site import project
 from speckit.site.documents import render
-from speckit.site.text import href, md
+from speckit.site.markup import MARKER, Page, check_links, source, toc
+from speckit.site.text import esc, href
 
 SPECKIT = [sys.executable, "-m", "speckit"]
 
@@ -55,12 +55,39 @@ def test_labels_are_plain_text() -> None:
 
 
 @given(st.text(max_size=80))
-def test_markdown_escaping_shows_the_same_characters(text: str) -> None:
-    shown = markdown.markdown(md(text), extensions=["tables"])
+def test_escaping_shows_the_same_characters(text: str) -> None:
+    shown = esc(text)
     expected = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
-    inner = re.sub(r"^<p>|</p>$", "", shown)
-    assert "<" not in inner.replace("&lt;", "")  # no element made from the text
-    assert html.unescape(inner) == expected or not expected
+    assert "<" not in shown and ">" not in shown  # no element made from the text
+    assert html.unescape(shown) == expected
+
+
+def test_pages_carry_headings_toc_and_an_escaped_title() -> None:
+    page = Page("features/a/stories.md")
+    page.h(1, "<script>x</script> & co")
+    page.h(2, "US1: Sign in (P1)")
+    page.h(2, "US1: Sign in (P1)")
+    page.h(3, "Why")
+    page.p(page.link("features/a/documents/spec.md", "spec", "L3"))
+    text = source(page, hide=("toc",), searched=False)
+    front, body = text.split(MARKER)
+    assert 'title: "&lt;script&gt;x&lt;/script&gt; &amp; co"' in front  # mkdocs prints titles unescaped
+    assert "hide:\n  - toc" in front and "exclude: true" in front and "<script>" not in text
+    assert '<a href="../documents/spec/#L3">spec</a>' in body
+    tokens = toc(body)
+    assert [t["id"] for t in tokens] == ["scriptxscript-co"]
+    assert [(c["id"], len(c["children"])) for c in tokens[0]["children"]] == [  # type: ignore[union-attr]
+        ("us1-sign-in-p1", 0), ("us1-sign-in-p1_1", 1)]
+
+
+def test_generated_links_are_checked_against_the_site() -> None:
+    page = Page("features/a/index.md")
+    page.p(page.link("features/a/graph.md", "graph") + page.link("index.md", "all") + page.link("features/b/x.md", "x"))
+    page.p(esc('a requirement: the link must use href="/login"'))  # text, not a link
+    page.add('<div class="speckit-doc"><a href="../spec.md">the author\'s own link</a></div>')
+    pages = {page.name: source(page)}
+    assert check_links(pages, {"index.md", "features/a/index.md", "features/a/graph.md"}) == [
+        "features/a/index.md: the link to ../b/x/ names no page of the site"]
 
 
 def test_relative_links_between_directory_urls() -> None:
@@ -234,3 +261,65 @@ def test_project_docs_build_strict(tmp_path: Path) -> None:
                              "-d", str(tmp_path / "site")], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("text", [
+    "---\ntitle: x\n---\n# T\r\n\r\n| a | b |\n|---|---|\n| `c` | ~~d~~ |\n\n- [x] T001 **bold** <b>x</b>\n",
+    "# T\n\n```mermaid\nflowchart LR\n  A --> B\n```\n\n<!-- note -->\n\x00 text\n" + "> " * 30 + "deep\n",
+    "# T\n\n" + "".join("  " * i + "- item\n" for i in range(40)),
+    "# T\n\nSee [the guide][g] and [g].\n\n[g]: https://example.com/guide \"Guide\"\n",
+])
+def test_the_parsers_tokens_render_as_a_fresh_parse_does(text: str) -> None:
+    from speckit.parse import blocks
+
+    with blocks.keeping_tokens() as kept:
+        blocks.parse(text)
+    assert list(kept) == [text]
+    shared = render(text, kept.pop(text))
+    assert shared == render(text)
+    if "[g]:" in text:
+        assert 'href="https://example.com/guide"' in shared.html  # the references were kept
+
+
+def test_search_entries_made_with_the_pages_are_those_the_search_plugin_makes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """speckit makes each page's search entries with the page (in its workers, by Material's own
+    code); the index it writes is the one a plain `mkdocs build` of the project writes, where the
+    plugin parses every page itself."""
+    from material.plugins.search.plugin import SearchIndex
+
+    from speckit.config import load
+    from speckit.discover import features
+    from speckit.site import build_site
+
+    parsed: list[str] = []
+    original = SearchIndex.add_entry_from_context
+
+    def counting(self: SearchIndex, page: object) -> None:
+        meta = getattr(page, "meta", {}) or {}
+        if hasattr(page, "file") and not (meta.get("search") or {}).get("exclude"):
+            parsed.append(page.file.src_uri)  # type: ignore[attr-defined]
+        original(self, page)
+
+    monkeypatch.setattr(SearchIndex, "add_entry_from_context", counting)
+    monkeypatch.setenv("SPECKIT_CACHE", "0")
+    monkeypatch.chdir(ROOT)
+    config = load(ROOT)
+    build_site(features(("specs",), config), config, tmp_path / "p", tmp_path / "site", workers=1)
+    assert parsed == ["index.md"]  # every feature page came with its entries
+    plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "p" / "mkdocs.yml"),
+                            "-d", str(tmp_path / "plain")], capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert plain.returncode == 0, plain.stderr
+    ours, theirs = ((folder / "search" / "search_index.json").read_text(encoding="utf-8")
+                    for folder in (tmp_path / "site", tmp_path / "plain"))
+    assert ours == theirs and ours.count('"location"') > 50
+
+
+def test_inline_shows_code_spans_as_code_and_nothing_else_as_markup() -> None:
+    from speckit.site.markup import inline
+
+    assert inline("Implement `src/a.py` <b>now</b> **x**") == \
+        "Implement <code>src/a.py</code> &lt;b&gt;now&lt;/b&gt; **x**"
+    assert inline("a ` lone backtick") == "a ` lone backtick"
+    assert inline("`<script>`") == "<code>&lt;script&gt;</code>"

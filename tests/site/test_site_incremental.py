@@ -5,10 +5,12 @@ overview say each thing once."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from features import write_generated
 
 SPECKIT = [sys.executable, "-m", "speckit"]
@@ -71,8 +73,8 @@ def test_index_totals_and_overview_metadata_once(tmp_path: Path) -> None:
     for n in range(1, 3):
         write_generated(tmp_path / "specs" / f"00{n}-f", n, phases=3, per_phase=4)
     plan = tmp_path / "specs" / "001-f" / "plan.md"
-    plan.write_text("# Implementation Plan: f\n\n**Status**: Approved\n**Created**: 2026-01-02\n\n## Summary\n\nx\n",
-                    encoding="utf-8")
+    plan.write_text("# Implementation Plan: f\n\n**Status**: Approved\n**Created**: 2026-01-02\n"
+                    "**Branch**: `001-f` <b>\n\n## Summary\n\nx\n", encoding="utf-8")
     _build(tmp_path)
     index = (tmp_path / "p" / "docs" / "index.md").read_text(encoding="utf-8")
     # 2 features x 12 tasks, every third done: 8 done, 16 open.
@@ -80,9 +82,9 @@ def test_index_totals_and_overview_metadata_once(tmp_path: Path) -> None:
     assert "<strong>16</strong> open" in index and 'class="speckit-filter"' in index
     assert '<option value="Draft">Draft (2)</option>' in index
     overview = (tmp_path / "p" / "docs" / "features" / "001-f" / "index.md").read_text(encoding="utf-8")
-    rows = [line for line in overview.splitlines() if line.startswith("| Status")]
-    assert rows == ["| Status | Draft (spec\\.md)<br>Approved (plan\\.md) |"], rows
-    assert sum(line.startswith("| Created") for line in overview.splitlines()) == 1
+    assert "<tr><th>Status</th><td>Draft (spec.md)<br>Approved (plan.md)</td></tr>" in overview
+    assert overview.count("<th>Created</th>") == 1 and "<thead>" not in overview.split("<h2", 1)[0]
+    assert "<tr><th>Branch</th><td>001-f &lt;b&gt;</td></tr>" in overview  # plain text: no backticks, no tag
 
 
 def _git(root: Path, *args: str) -> None:
@@ -116,3 +118,63 @@ def test_progress_over_time_from_git_history(tmp_path: Path) -> None:
     _build(plain)
     overview = (plain / "p" / "docs" / "features" / "001-f" / "index.md").read_text(encoding="utf-8")
     assert "No history: " in overview and "xychart" not in overview
+
+
+def test_pages_computed_by_worker_processes_are_the_pages_computed_in_one(tmp_path: Path) -> None:
+    """--jobs 2 computes the features in two spawned or forked workers (as a cold build of many
+    features does by default); the project is byte for byte the one a single process writes."""
+    (tmp_path / ".git").mkdir()
+    for n in range(1, 5):
+        write_generated(tmp_path / "specs" / f"00{n}-f", n, phases=2, per_phase=3)
+    (tmp_path / "specs" / "005-bad").mkdir()
+    (tmp_path / "specs" / "005-bad" / "spec.md").write_bytes(b"# Bad \xff\n")
+    trees = []
+    for jobs in ("1", "2"):
+        result = subprocess.run([*SPECKIT, "docs", "build", "specs", "--project", str(tmp_path / f"p{jobs}"),
+                                 "--jobs", jobs], cwd=tmp_path, capture_output=True, text=True, timeout=180,
+                                check=False, env={**os.environ, "SPECKIT_CACHE": "0"})
+        assert result.returncode == 2 and "005-bad/spec.md: not valid UTF-8" in result.stderr, result.stderr
+        assert "built 4 features" in result.stdout
+        docs = tmp_path / f"p{jobs}" / "docs"
+        trees.append({str(p.relative_to(docs)): p.read_bytes() for p in docs.rglob("*.md")})
+    assert trees[0] == trees[1] and len(trees[0]) > 30
+
+
+def test_workers_are_spawned_while_other_threads_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fork of a process with other threads (the progress display, 'docs serve') could deadlock,
+    so such a process spawns its workers; their pages are those a single process computes."""
+    import threading
+
+    from speckit.config import load
+    from speckit.discover import features
+    from speckit.site import _start_method, generate
+
+    (tmp_path / ".git").mkdir()
+    for n in range(1, 4):
+        write_generated(tmp_path / "specs" / f"00{n}-f", n, phases=2, per_phase=3)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SPECKIT_CACHE", "0")
+    config = load(tmp_path)
+    alone = generate(features(("specs",), config), config, tmp_path / "p1", workers=1)
+    import multiprocessing
+
+    import speckit.site
+
+    used: list[str] = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(speckit.site.multiprocessing, "get_context", lambda method: used.append(method) or real(method))
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert _start_method() == "spawn"
+        spawned = generate(features(("specs",), config), config, tmp_path / "p2", workers=2)
+    finally:
+        stop.set()
+        thread.join()
+    assert used == ["spawn"] and spawned.computed == alone.computed == 3
+    forked = generate(features(("specs",), config), config, tmp_path / "p3", workers=2)
+    assert used == ["spawn", "fork"] and forked.search == alone.search  # search entries come back from workers
+    pages = [{str(p.relative_to(root)): p.read_bytes() for p in (root / "docs").rglob("*.md")}
+             for root in (tmp_path / "p1", tmp_path / "p2", tmp_path / "p3")]
+    assert pages[0] == pages[1] == pages[2] and alone.search

@@ -115,6 +115,10 @@
       button.textContent = b[1];
       bar.appendChild(button);
     });
+    var hint = document.createElement("span");
+    hint.className = "speckit-diagram-hint";
+    hint.setAttribute("aria-live", "polite");
+    bar.appendChild(hint);
     var view = document.createElement("div");
     view.className = "speckit-diagram-view";
     div.parentNode.insertBefore(wrap, div);
@@ -141,6 +145,12 @@
       var scale = Math.max(Math.min(view.clientWidth / div.offsetWidth, 1), MIN_SCALE);
       view.style.height = Math.min(div.offsetHeight * scale + 8, window.innerHeight * 0.8) + "px";
       place(scale);
+      /* Shown at a readable size, a large diagram is cut off: say so, rather than let its first
+         rows pass for the whole of it. */
+      var shown = Math.min(1, view.clientWidth / (div.offsetWidth * scale)) *
+        Math.min(1, view.clientHeight / (div.offsetHeight * scale));
+      wrap.querySelector(".speckit-diagram-hint").textContent = shown < 0.98 ?
+        "about " + Math.max(1, Math.round(shown * 100)) + "% of the diagram is in view: drag it, or fit it to see it whole" : "";
     }
     start();
     view.addEventListener("wheel", function (event) {
