@@ -2,7 +2,8 @@
 Gantt, checklist and gates, the documents themselves), built by mkdocs-material, offline.
 
 ``generate()`` reads top to bottom: features -> (page cache, or analyses -> rendered documents ->
-pages) -> index -> mkdocs.yml and assets. ``build_site()`` then runs mkdocs on the generated
+pages and their search entries, in worker processes when many features changed) -> index ->
+mkdocs.yml and assets. The pages are HTML (``speckit.site.markup``), which the hook hands to mkdocs. ``build_site()`` then runs mkdocs on the generated
 project. The generated project lives in ``.speckit/site/`` (``mkdocs.yml`` and ``docs/``); it is
 rebuilt from the specs on every run, so nothing in it is a person's file.
 
