@@ -3,9 +3,10 @@ Gantt, checklist and gates, the documents themselves), built by mkdocs-material,
 
 ``generate()`` reads top to bottom: features -> (page cache, or analyses -> rendered documents ->
 pages and their search entries, in worker processes when many features changed) -> index ->
-mkdocs.yml and assets. The pages are HTML (``speckit.site.markup``), which the hook hands to mkdocs. ``build_site()`` then runs mkdocs on the generated
-project. The generated project lives in ``.speckit/site/`` (``mkdocs.yml`` and ``docs/``); it is
-rebuilt from the specs on every run, so nothing in it is a person's file.
+mkdocs.yml and assets. The pages are HTML (``speckit.site.markup``), which the hook hands to
+mkdocs. ``build_site()`` then runs mkdocs on the generated project. The generated project lives in
+``.speckit/site/`` (``mkdocs.yml`` and ``docs/``); it is rebuilt from the specs on every run, so
+nothing in it is a person's file.
 
 Incremental: a feature's pages are cached under the content of what produced them (its documents,
 its ``build/checklist.json``, the config and speckit's own code: the check cache's keys, see

@@ -20,8 +20,6 @@ import posixpath
 import re
 from collections.abc import Iterable, Sequence
 
-from markdown.extensions.toc import slugify  # type: ignore[import-untyped]  # Python-Markdown's anchors
-
 from speckit.site.project import yaml_string
 from speckit.site.text import attr, esc, href, page_url
 
@@ -50,7 +48,7 @@ class Page:
     def h(self, level: int, text: str, after: str = "") -> None:
         """A heading of plain ``text`` (escaped here), HTML ``after`` it; with an id and a permalink
         as Python-Markdown's toc extension writes them."""
-        base = slugify(" ".join(f"{text} {_TAG.sub('', after)}".split()), "-") or "section"
+        base = _slugify(" ".join(f"{text} {_TAG.sub('', after)}".split())) or "section"
         ident, n = base, 1
         while ident in self._ids:
             ident, n = f"{base}_{n}", n + 1
@@ -85,6 +83,14 @@ class Page:
 
     def html(self) -> str:
         return "\n".join(self.parts) + "\n"
+
+
+def _slugify(text: str) -> str:
+    """The anchor Python-Markdown's toc extension gives a heading of ``text`` (imported here: the
+    site extra brings Markdown, and ``speckit docs`` without it must still say so in one line)."""
+    from markdown.extensions.toc import slugify  # type: ignore[import-untyped]
+
+    return str(slugify(text, "-"))
 
 
 def source(page: Page, top: str = "", hide: tuple[str, ...] = (), searched: bool = True, titled: bool = True) -> str:
