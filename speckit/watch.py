@@ -84,16 +84,29 @@ def watch(paths: tuple[str, ...], load: Callable[[], Config], run: Callable[[Con
         p = Path(path)
         return p.suffix.lower() == ".md" or "contracts" in p.parts or (config_file is not None and p == config_file)
 
+    pending: dict[Path, tuple[int, int]] | None = None
     try:
         while True:
             # A config saved by rename (an editor's temp file moved over it) leaves the watch on the
             # old, deleted file: after each config change the watcher is started again, on the new one.
+            # A save made while it restarts would be missed, so the files are compared with how they
+            # were when the last check began (``pending``) once the new watcher runs: it yields an
+            # empty batch within a second (``yield_on_timeout``), and by then it sees every save.
             rearm = False
             for batch in watchfiles.watch(*[r for r in roots if r.exists()], watch_filter=wanted,
-                                          debounce=DEBOUNCE_MS, stop_event=stop, raise_interrupt=False):
+                                          debounce=DEBOUNCE_MS, stop_event=stop, raise_interrupt=False,
+                                          rust_timeout=1000, yield_on_timeout=True):
                 changed = sorted({Path(path) for _, path in batch})
+                if pending is not None:
+                    now = _stamps(roots, wanted)
+                    missed = {path for path in {*now, *pending} if now.get(path) != pending.get(path)}
+                    changed = sorted({*changed, *missed})
+                    pending = None
+                if not changed:
+                    continue
                 if config_file is not None and config_file in changed:
                     rearm = True
+                    pending = _stamps(roots, wanted)
                     try:
                         config = load()
                     except InputError as error:
@@ -127,6 +140,20 @@ def _changes_text(changed: Iterable[Path], new: list[Diagnostic], fixed: list[Di
     out += [f"{plus} {line(d, colour)}" for d in new]
     out += [f"{minus} {line(d, colour)} (fixed)" for d in fixed]
     return "\n".join(out)
+
+
+def _stamps(roots: list[Path], wanted: Callable[[object, str], bool]) -> dict[Path, tuple[int, int]]:
+    """The modification time and size of every watched file under ``roots``."""
+    out: dict[Path, tuple[int, int]] = {}
+    for root in roots:
+        for path in [root] if root.is_file() else root.rglob("*"):
+            try:
+                if path.is_file() and wanted(None, str(path)):
+                    stat = path.stat()
+                    out[path.resolve()] = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                continue
+    return out
 
 
 def _roots(paths: tuple[str, ...], config: Config) -> list[Path]:

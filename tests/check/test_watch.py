@@ -165,3 +165,57 @@ def test_watch_without_watchfiles_says_how_to_install(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == ("speckit: error: --watch needs the watch extra: "
                                    "pip install 'speckit-compiler[watch]'")
+
+
+def test_a_save_while_the_watcher_restarts_is_not_lost(tmp_path: Path, capsys: object) -> None:
+    """After a config save the watcher is started again; a document saved in between (here: during
+    the check that follows the config save, when the old watcher is already being closed) is
+    still checked, once the new watcher runs."""
+    from speckit.config import load
+    from speckit.report.diagnostics import Report
+    from speckit.watch import watch
+
+    (tmp_path / ".git").mkdir()
+    feature = tmp_path / "specs" / "001-export"
+    shutil.copytree(CASES / "clean", feature)
+    config_file = tmp_path / "speckit.yaml"
+    config_file.write_text("cache: false\n")
+    tasks = feature / "tasks.md"
+    calls: list[float] = []
+    stop = threading.Event()
+
+    def run(config: object) -> Report:
+        calls.append(time.monotonic())
+        if len(calls) == 2:  # the check after the config save: the user saves a document meanwhile
+            tasks.write_text(tasks.read_text() + "\n- [ ] T999 A task saved while the watcher restarts\n")
+        if len(calls) == 3:
+            stop.set()
+        return Report(diagnostics=[], features=["specs/001-export"])
+
+    errors: list[BaseException] = []
+
+    def watching() -> None:
+        try:
+            watch(("specs",), lambda: load(tmp_path), run, stop=stop)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    thread = threading.Thread(target=watching, daemon=True)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        thread.start()
+        deadline = time.monotonic() + 30
+        while len(calls) < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the first watcher is up
+        config_file.write_text("cache: false\nrules: {}\n")
+        while len(calls) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        os.chdir(cwd)
+    assert not errors, errors
+    assert len(calls) == 3, "the document saved while the watcher restarted was never checked"
+    assert "specs/001-export/tasks.md changed" in capsys.readouterr().out  # type: ignore[attr-defined]
