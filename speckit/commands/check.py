@@ -21,7 +21,7 @@ from speckit.report.formats import FORMATS, help_text
 if TYPE_CHECKING:
     from speckit.config import Config
     from speckit.discover import Target
-    from speckit.model import Diagnostic, Feature
+    from speckit.model import Diagnostic
 
 
 
@@ -166,7 +166,6 @@ def check_command(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: 
 class Collected:
     found: list[Diagnostic] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
-    features: list[Feature] = field(default_factory=list)
     unreadable: int = 0
     bugs: int = 0
 
@@ -194,7 +193,6 @@ def collect(targets: list[Target], config: Config, people: bool = True, cache: b
                 result.found.extend(diagnostics)
             continue
         result.checked.append(str(target.document or target.folder))
-        result.features.append(feature)
         result.found.extend(diagnostics)
     if store is not None and store.writes:
         store.prune()
