@@ -223,6 +223,10 @@ def _feature_pages_all(jobs: list[tuple[Target, str, list[Any]]], config: Config
         found.append((hit, data, key))
         if hit is None:
             misses.append(n)
+    def job(n: int) -> tuple[Any, ...]:
+        target, base, points = jobs[n]
+        return (target, config, root, base, collapse_above, found[n][1], points, no_history)
+
     count = min(workers if workers is not None else cpus(), len(misses))
     pool = None
     futures: dict[int, Any] = {}
@@ -230,9 +234,7 @@ def _feature_pages_all(jobs: list[tuple[Target, str, list[Any]]], config: Config
         try:
             pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(_start_method()))
             for n in misses:
-                target, base, points = jobs[n]
-                job = (target, config, root, base, collapse_above, found[n][1], points, no_history)
-                futures[n] = pool.submit(_compute_job, job)
+                futures[n] = pool.submit(_compute_job, job(n))
         except (OSError, ImportError, NotImplementedError, BrokenProcessPool):
             # No worker processes here (a sandbox without /dev/shm or semaphores): one process does it all.
             if pool is not None:
@@ -247,14 +249,12 @@ def _feature_pages_all(jobs: list[tuple[Target, str, list[Any]]], config: Config
             if hit is not None:
                 yield hit, False
                 continue
-            target, base, points = jobs[n]
-            job = (target, config, root, base, collapse_above, data, points, no_history)
             try:
                 try:
-                    pages, probes = futures[n].result() if n in futures else _compute_job(job)
+                    pages, probes = futures[n].result() if n in futures else _compute_job(job(n))
                 except BrokenProcessPool:  # a worker was killed (out of memory?): this process does the rest
                     futures = {}
-                    pages, probes = _compute_job(job)
+                    pages, probes = _compute_job(job(n))
             except InputError as error:
                 yield error
                 continue

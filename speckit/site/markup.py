@@ -97,7 +97,7 @@ def source(page: Page, top: str = "", hide: tuple[str, ...] = (), searched: bool
     """The generated ``.md`` file of ``page``: front matter (its title, unless ``titled`` is off
     and the navigation names the page; the sidebars it hides; whether search indexes it),
     ``MARKER``, then ``top`` and the page's HTML."""
-    front = ["---", f"title: {yaml_string(title_of(page))}"] if titled else ["---"]
+    front = ["---", f"title: {yaml_string(front_title(page))}"] if titled else ["---"]
     if hide:
         front += ["hide:", *(f"  - {name}" for name in hide)]
     if not searched:
@@ -115,7 +115,7 @@ def search_entries(page: Page, top: str = "") -> list[dict[str, object]]:
     from mkdocs.structure.toc import get_toc
 
     body = top + page.html()
-    title = title_of(page)
+    title = front_title(page)
     shown = SimpleNamespace(content=body, toc=get_toc(toc(body)), url=page_url(page.name),  # type: ignore[arg-type]
                             meta={"title": title}, title=title)
     index = SearchIndex()
@@ -123,7 +123,7 @@ def search_entries(page: Page, top: str = "") -> list[dict[str, object]]:
     return list(index.entries)
 
 
-def title_of(page: Page) -> str:
+def front_title(page: Page) -> str:
     """The title as mkdocs reads it from the front matter: mkdocs and Material put a page's title
     into the HTML as it is (a title Python-Markdown took from a heading was escaped already), so
     it is escaped text."""
