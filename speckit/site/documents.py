@@ -44,23 +44,24 @@ class Rendered:
 _parser: Any = None
 
 
-def _markdown() -> Any:
+def parser() -> Any:
+    """The markdown-it parser of the document pages, made once per process."""
     global _parser
     if _parser is None:
         from markdown_it import MarkdownIt
         from mdit_py_plugins.front_matter import front_matter_plugin
 
-        parser = (
+        made = (
             # The parser's nesting budget: deep content is shown, as the parser reads it.
             MarkdownIt("commonmark", {"html": True, "linkify": False, "maxNesting": MAX_DEPTH * 2 + 8})
             .enable(["table", "strikethrough"])
             .use(front_matter_plugin)
         )
-        parser.add_render_rule("fence", _fence)
-        parser.add_render_rule("html_block", _html_block)
-        parser.add_render_rule("html_inline", _html_inline)
-        parser.add_render_rule("front_matter", _front_matter)
-        _parser = parser
+        made.add_render_rule("fence", _fence)
+        made.add_render_rule("html_block", _html_block)
+        made.add_render_rule("html_inline", _html_inline)
+        made.add_render_rule("front_matter", _front_matter)
+        _parser = made
     return _parser
 
 
@@ -68,14 +69,14 @@ def render(text: str, blocks: tuple[list[Any], dict[str, Any]] | None = None) ->
     """``text`` as HTML with line anchors. ``blocks``: the block tokens speckit's parser made of
     this very text, with its env (``speckit.parse.blocks.keeping_tokens``); only the inline stage
     then runs on them, each once (it fills the tokens in)."""
-    parser = _markdown()
+    markdown = parser()
     if blocks is None:
-        tokens = parser.parse(text)
+        tokens = markdown.parse(text)
     else:
         from markdown_it.rules_core import StateCore
 
-        state = StateCore(text, parser, blocks[1], blocks[0])
-        for rule in parser.core.ruler.getRules(""):
+        state = StateCore(text, markdown, blocks[1], blocks[0])
+        for rule in markdown.core.ruler.getRules(""):
             if rule.__name__ not in ("normalize", "block"):  # done by the parser, with the same rules
                 rule(state)
         tokens = state.tokens
@@ -86,7 +87,7 @@ def render(text: str, blocks: tuple[list[Any], dict[str, Any]] | None = None) ->
             if line not in seen:
                 seen.add(line)
                 token.attrSet("id", f"L{line}")
-    body = parser.renderer.render(tokens, parser.options, {})
+    body = markdown.renderer.render(tokens, markdown.options, {})
     # The site's hook hands the page to mkdocs as HTML; without the hook, Python-Markdown would read
     # it as one raw HTML block, after pymdownx.superfences scanned the source for ``` fences: so no
     # backtick may remain in the text either way.
