@@ -96,3 +96,15 @@ _.dump_bytecode
 on_post_build
 # mkdocs' search plugin reads the index the hook keeps between dirty builds.
 _.search_index_prev
+# Material's search plugin calls generate_search_index(prev) on its index; the hook hands it the
+# JSON it made from each page's (speckit/site/hook.py, speckit/site/serving.py).
+_.generate_search_index
+prev
+# logging reads a record's msg, exc_info, exc_text and stack_info (speckit/site/rendering.py sends
+# records from forked renderers; those fields are reset so that they pickle).
+_.msg
+_.exc_info
+_.exc_text
+_.stack_info
+# mkdocs' LiveReloadServer reads build_delay (speckit/site/watching.py).
+_.build_delay

@@ -12,7 +12,7 @@ from speckit.commands import config_option, load_config
 from speckit.config import Config, repo_root
 from speckit.discover import features
 from speckit.errors import InputError
-from speckit.site import COLLAPSE_ABOVE, PARALLEL_FROM, build_site, generate, serving
+from speckit.site import COLLAPSE_ABOVE, PARALLEL_FROM, Memo, build_site, generate, serving
 from speckit.site.progress import showing
 from speckit.site.project import claim, mermaid_asset, show_mkdocs_logs
 
@@ -89,11 +89,16 @@ def build_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
 @click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on (host:port).")
 @click.option("--no-livereload", is_flag=True,
               help="Do not watch the files: pages are neither regenerated nor reloaded after an edit.")
+@click.option("--poll", is_flag=True,
+              help="Check the files for changes every 0.5 s instead of being notified of them (for network drives "
+                   "and container mounts whose changes raise no notification here).")
 def serve_command(paths: tuple[str, ...], project_dir: Path | None, site_name: str, collapse_above: int,
-                  jobs: int | None, config_path: Path | None, addr: str, no_livereload: bool) -> None:
+                  jobs: int | None, config_path: Path | None, addr: str, no_livereload: bool, poll: bool) -> None:
     """Serve the site with live reload: pages are regenerated whenever a document changes."""
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import Abort, ConfigurationError
+
+    from speckit.site.watching import serving_quickly
 
     host, _, port = addr.rpartition(":")
     if not host or not port.isdigit() or int(port) > 65535:
@@ -103,13 +108,15 @@ def serve_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
     project, within = _project(project_dir, config)
     claim(project, False, "generated mkdocs project", within)
     targets = features(paths, config)
+    memo = Memo()
     with showing():
-        generated = generate(targets, config, project, site_name, collapse_above, within=within, workers=jobs)
+        generated = generate(targets, config, project, site_name, collapse_above, within=within, workers=jobs,
+                             memo=memo)
     for message in generated.unreadable:
         click.echo(f"speckit: error: {message}", err=True)
     # From here on, the hook regenerates before each of mkdocs' builds (speckit.site.serving).
     serving.start(serving.Serving(Path(os.getcwd()), config.source, tuple(paths), project, site_name, collapse_above,
-                                  within, jobs))
+                                  within, jobs), memo)
     watch = [str(config.specs_path)] if config.specs_path.is_dir() else []
     watch += [str(Path(p).resolve()) for p in paths if Path(p).exists()]
     if config.source:
@@ -118,7 +125,7 @@ def serve_command(paths: tuple[str, ...], project_dir: Path | None, site_name: s
     click.echo(f"serving {generated.features} features on http://{addr}/ (Ctrl-C stops)", err=True)
     try:
         # A dirty serve: after the first build, mkdocs renders only the pages the hook rewrote.
-        with showing():
+        with showing(), serving_quickly(project, poll):
             serve(config_file=str(generated.config_file), livereload=not no_livereload, watch=sorted(set(watch)),
                   dev_addr=addr, build_type="dirty")
     except (Abort, ConfigurationError) as error:

@@ -25,6 +25,11 @@ class Progress:
         self._bars: dict[str, Any] = {}
         self._drawn = 0.0
 
+    @property
+    def shown(self) -> bool:
+        """Whether this progress is drawn (off a terminal it is not)."""
+        return self._display is not None
+
     def _draw(self, force: bool = False) -> None:
         """Redraw at most ten times a second. The display draws only when told: rich's own refresh
         is a thread, and a process running one cannot fork its page workers safely."""
@@ -82,6 +87,12 @@ def showing(enabled: bool | None = None) -> Iterator[Progress]:
             yield progress
     finally:
         _current = previous
+
+
+def set_current(progress: Progress | None) -> None:
+    """Make ``progress`` current (a forked page renderer draws nothing: ``speckit.site.rendering``)."""
+    global _current
+    _current = progress
 
 
 def current() -> Progress:

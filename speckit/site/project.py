@@ -157,17 +157,21 @@ def remove_stale(docs: Path, keep: set[Path], within: Path | None = None) -> Non
             folder.rmdir()
 
 
-def run_build(config_file: Path, site_dir: Path, strict: bool, dirty: bool = False) -> int:
+def run_build(config_file: Path, site_dir: Path, strict: bool, dirty: bool = False, workers: int = 1) -> int:
     """mkdocs build, in this process. Returns the number of warnings mkdocs logged. ``dirty``: render
-    only the pages whose Markdown is newer than their HTML (the caller knows the nav is unchanged)."""
+    only the pages whose Markdown is newer than their HTML (the caller knows the nav is unchanged).
+    ``workers``: processes that render the pages (``speckit.site.rendering``)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from speckit.site.rendering import parallel
+
     counter = show_mkdocs_logs()
     try:
         config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=strict)
-        build(config, dirty=dirty)
+        with parallel(workers):
+            build(config, dirty=dirty)
     except (Abort, ConfigurationError) as error:
         raise InputError(f"mkdocs build failed: {error}") from None
     return counter.count

@@ -7,6 +7,7 @@ generated project has no arguments here and regenerates nothing.
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ class Serving:
 
 
 _active: Serving | None = None
+_memo: Any = None
+"""the ``speckit.site.Memo`` of the served site's generations"""
 
 
 class _Templates(BytecodeCache):
@@ -58,9 +61,30 @@ process (``speckit.site.markup.search_entries``); a plain ``mkdocs build`` has n
 search plugin indexes every page itself."""
 
 
-def start(serving: Serving | None) -> None:
-    global _active
-    _active = serving
+_json: dict[str, tuple[list[dict[str, Any]], str]] = {}
+"""page -> (its entries, their JSON), made once per list of entries"""
+
+
+def search_index_json(config: dict[str, Any], pages: list[str]) -> str:
+    """The search index of ``pages`` (each in ``search_entries``) as Material's search plugin writes
+    it (``json.dumps`` of its config and entries, compact), from each page's JSON: written on every
+    reload of 'docs serve', the whole index took 70 ms to serialize on 200 features."""
+    def entries(page: str) -> str:
+        made = search_entries[page]
+        known = _json.get(page)
+        if known is None or known[0] is not made:
+            known = (made, ",".join(json.dumps(e, separators=(",", ":"), default=str) for e in made))
+            _json[page] = known
+        return known[1]
+
+    head = json.dumps(config, separators=(",", ":"), default=str)
+    return '{"config":' + head + ',"docs":[' + ",".join(text for text in map(entries, pages) if text) + "]}"
+
+
+def start(serving: Serving | None, memo: Any = None) -> None:
+    """Regenerate before each build (``memo``: what the generation before the first build made)."""
+    global _active, _memo
+    _active, _memo = serving, memo
 
 
 def before_build() -> None:
@@ -76,7 +100,7 @@ def before_build() -> None:
     try:
         config = config_module.load(_active.cwd, _active.config)
         generated = generate(features(list(_active.paths), config), config, _active.project, _active.site_name,
-                             _active.collapse_above, within=_active.within, workers=_active.workers)
+                             _active.collapse_above, within=_active.within, workers=_active.workers, memo=_memo)
     except InputError as error:  # a config made invalid while serving: say so, keep serving the last site
         print(f"speckit: error: {error}", file=sys.stderr)
         return

@@ -306,7 +306,7 @@ def test_search_entries_made_with_the_pages_are_those_the_search_plugin_makes(
     monkeypatch.chdir(ROOT)
     config = load(ROOT)
     build_site(features(("specs",), config), config, tmp_path / "p", tmp_path / "site", workers=1)
-    assert parsed == ["index.md"]  # every feature page came with its entries
+    assert parsed == []  # every page, the index too, came with its entries
     plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "p" / "mkdocs.yml"),
                             "-d", str(tmp_path / "plain")], capture_output=True, text=True, timeout=120,
                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
