@@ -105,12 +105,11 @@ def source(page: Page, top: str = "", hide: tuple[str, ...] = (), searched: bool
     return "\n".join([*front, "---", MARKER, top + page.html()])
 
 
-def search_entries(page: Page, top: str = "", title: str | None = None) -> list[dict[str, object]]:
+def search_entries(page: Page, top: str = "") -> list[dict[str, object]]:
     """The search-index entries Material's search plugin makes of ``page`` as ``source`` writes it,
     made with the plugin's own code (its sections by ``speckit.site.search``), so that they can be
     made in speckit's worker processes rather than one page at a time in mkdocs' (see the hook's
-    ``on_page_context``). ``title``: the navigation's title of a page written without one
-    (``source(titled=False)``)."""
+    ``on_page_context``)."""
     from types import SimpleNamespace
 
     from material.plugins.search.plugin import SearchIndex  # type: ignore[import-untyped]
@@ -119,9 +118,9 @@ def search_entries(page: Page, top: str = "", title: str | None = None) -> list[
     from speckit.site.search import sections
 
     body = top + page.html()
-    meta = {"title": front_title(page)} if title is None else {}
+    title = front_title(page)
     shown = SimpleNamespace(content=body, toc=get_toc(toc(body)), url=page_url(page.name),  # type: ignore[arg-type]
-                            meta=meta, title=meta.get("title", title))
+                            meta={"title": title}, title=title)
     index = SearchIndex()
     for section in sections(body):  # what the plugin's add_entry_from_context does, with faster sections
         if not section.is_excluded():

@@ -42,42 +42,57 @@ waiting for as long as its changes keep coming, as mkdocs' wait does."""
 
 
 class _Watcher:
-    """The native observer, or mkdocs' polling one when the native one cannot start; it keeps what
-    was scheduled so that it can move it."""
+    """The native observer, or mkdocs' polling one when the native one cannot start (or ``poll``).
+    What is scheduled is kept until the server starts it: watchdog's inotify observer runs a thread
+    from the moment it is made, and a process that runs other threads must not fork."""
 
     def __init__(self, poll: bool) -> None:
+        self.poll = poll
+        self.observer: Any = None
+        self.scheduled: dict[int, tuple[Any, str, bool]] = {}
+        self._watches: dict[int, Any] = {}
+
+    def schedule(self, handler: Any, path: str, recursive: bool = True) -> int:
+        key = len(self.scheduled) + len(self._watches) + 1
+        self.scheduled[key] = (handler, path, recursive)
+        if self.observer is not None:
+            self._watches[key] = self.observer.schedule(handler, path, recursive=recursive)
+        return key
+
+    def unschedule(self, key: int) -> None:
+        self.scheduled.pop(key, None)
+        watch = self._watches.pop(key, None)
+        if watch is not None:
+            self.observer.unschedule(watch)
+
+    def _begin(self, observer: Any) -> None:
+        self.observer, self._watches = observer, {}
+        for key, (handler, path, recursive) in self.scheduled.items():
+            self._watches[key] = observer.schedule(handler, path, recursive=recursive)
+        observer.start()
+
+    def start(self) -> None:
         from watchdog.observers import Observer
         from watchdog.observers.polling import PollingObserver
 
-        self._polling = PollingObserver
-        self.observer: Any = PollingObserver(timeout=POLL_SECONDS) if poll else Observer()
-        self.scheduled: dict[Any, tuple[Any, str, bool]] = {}
-
-    def schedule(self, handler: Any, path: str, recursive: bool = True) -> Any:
-        watch = self.observer.schedule(handler, path, recursive=recursive)
-        self.scheduled[watch] = (handler, path, recursive)
-        return watch
-
-    def unschedule(self, watch: Any) -> None:
-        self.scheduled.pop(watch, None)
-        self.observer.unschedule(watch)
-
-    def start(self) -> None:
-        try:
-            self.observer.start()
-        except OSError as error:
-            print(f"speckit: warning: cannot watch for changes with the system's notifications ({error}); "
-                  f"polling every {POLL_SECONDS} s instead", file=sys.stderr)
-            self.observer = self._polling(timeout=POLL_SECONDS)
-            for handler, path, recursive in list(self.scheduled.values()):
-                self.observer.schedule(handler, path, recursive=recursive)
-            self.observer.start()
+        if not self.poll:
+            try:
+                self._begin(Observer())
+                return
+            except OSError as error:
+                print(f"speckit: warning: cannot watch for changes with the system's notifications ({error}); "
+                      f"polling every {POLL_SECONDS} s instead", file=sys.stderr)
+                if self.observer is not None:
+                    self.observer.stop()
+        self._begin(PollingObserver(timeout=POLL_SECONDS))
 
     def stop(self) -> None:
-        self.observer.stop()
+        if self.observer is not None:
+            self.observer.stop()
 
     def join(self, timeout: float | None = None) -> None:
-        self.observer.join(timeout)
+        if self.observer is not None:
+            self.observer.join(timeout)
 
 
 @contextmanager

@@ -216,12 +216,13 @@ def _get(url: str, until: float) -> str:
             time.sleep(0.2)
 
 
-def test_serve_serves_and_regenerates_when_a_document_changes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("watching", [[], ["--poll"]], ids=["notified", "polling"])
+def test_serve_serves_and_regenerates_when_a_document_changes(tmp_path: Path, watching: list[str]) -> None:
     feature = write_generated(tmp_path / "specs" / "001-live", 1)
     (tmp_path / ".git").mkdir()  # the repository root, so the config search stops here
     port = _free_port()
     server = subprocess.Popen([*SPECKIT, "docs", "serve", "--addr", f"127.0.0.1:{port}",
-                               "--project", str(tmp_path / "p")],
+                               "--project", str(tmp_path / "p"), *watching],
                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = f"http://127.0.0.1:{port}/features/001-live/"

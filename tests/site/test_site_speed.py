@@ -198,7 +198,6 @@ def test_serve_watches_the_documents_not_the_generated_project(tmp_path: Path) -
     import jinja2.loaders
     from mkdocs.commands import serve as mkdocs_serve
     from mkdocs.livereload import LiveReloadServer
-    from watchdog.observers.polling import PollingObserver
 
     from speckit.site.watching import serving_quickly
 
@@ -213,7 +212,8 @@ def test_serve_watches_the_documents_not_the_generated_project(tmp_path: Path) -
             server.watch(str(project / "mkdocs.yml"))
             server.watch(str(specs))
             assert list(server._watched_paths) == [str(specs)]
-            assert isinstance(server.observer.observer, PollingObserver) == poll
+            assert [path for _, path, _ in server.observer.scheduled.values()] == [str(specs)]
+            assert server.observer.poll == poll and server.observer.observer is None  # started by serve()
             assert server.build_delay == 0.05
             import material
 
@@ -223,3 +223,4 @@ def test_serve_watches_the_documents_not_the_generated_project(tmp_path: Path) -
             server.server_close()
         assert mkdocs_serve.LiveReloadServer is LiveReloadServer  # mkdocs as it was
         assert jinja2.loaders.FileSystemLoader.list_templates is lister
+    assert threading.active_count() == 1  # nothing runs until serve() starts it
