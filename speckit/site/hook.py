@@ -14,7 +14,9 @@ build (what ``speckit docs serve`` regenerates from) lives in ``speckit.site.ser
 - strips the indentation Material's templates leave in every page (a third of a page's bytes)
   outside ``<pre>``, ``<textarea>`` and ``<script>``;
 - in a dirty build, keeps the search entries of the pages that were not rebuilt: Material's search
-  plugin indexes only the pages it sees, and its own dirty merge assumes one page changed.
+  plugin indexes only the pages it sees, and its own dirty merge assumes one page changed;
+- in a reload of ``speckit docs serve`` with an unchanged set of pages, leaves the unchanged pages
+  out of mkdocs' build (``serving.rebuilding``).
 
 A plain ``mkdocs build -f .speckit/site/mkdocs.yml`` runs the same hook and builds the same site.
 """
@@ -75,6 +77,15 @@ def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
     pages = list(files.documentation_pages())
     _pages.extend(f.url for f in pages)
     _sources[:] = [f.src_uri for f in pages]
+    if serving.rebuilding(config.site_dir, _sources):
+        # A reload of 'docs serve' with the same pages as the last build: mkdocs would make every
+        # page's object and test it for changes, twice, and write the sitemap of them all again
+        # (0.25 s of a 0.8 s reload of 2,025 pages) to render the few speckit rewrote. The others
+        # (outside the nav) are left out of this build; their HTML and the sitemap stay as built.
+        for file in pages:
+            if file.inclusion.is_not_in_nav() and not file.is_modified():
+                files.remove(file)
+        config.theme.static_templates.discard("sitemap.xml")
     bar = progress.current()
     if bar.shown:  # (counting the pages to write takes two stats a page: 0.05 s of a reload of 200 features)
         dirty = os.path.isdir(config.site_dir) and bool(os.listdir(config.site_dir))  # a clean build emptied it

@@ -8,6 +8,7 @@ generated project has no arguments here and regenerates nothing.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,10 +82,23 @@ def search_index_json(config: dict[str, Any], pages: list[str]) -> str:
     return '{"config":' + head + ',"docs":[' + ",".join(text for text in map(entries, pages) if text) + "]}"
 
 
+_last_pages: list[str] | None = None
+"""the documentation pages of the last build under ``docs serve``"""
+
+
+def rebuilding(site_dir: str, pages: list[str]) -> bool:
+    """Whether this build is a reload of ``speckit docs serve`` (mkdocs builds it dirty, into the
+    folder of its first build) with the same pages, in the same order, as the last one."""
+    global _last_pages
+    same = _active is not None and _last_pages == pages and os.path.isfile(os.path.join(site_dir, "index.html"))
+    _last_pages = list(pages) if _active is not None else None
+    return same
+
+
 def start(serving: Serving | None, memo: Any = None) -> None:
     """Regenerate before each build (``memo``: what the generation before the first build made)."""
-    global _active, _memo
-    _active, _memo = serving, memo
+    global _active, _memo, _last_pages
+    _active, _memo, _last_pages = serving, memo, None
 
 
 def before_build() -> None:

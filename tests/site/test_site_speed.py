@@ -224,3 +224,42 @@ def test_serve_watches_the_documents_not_the_generated_project(tmp_path: Path) -
         assert mkdocs_serve.LiveReloadServer is LiveReloadServer  # mkdocs as it was
         assert jinja2.loaders.FileSystemLoader.list_templates is lister
     assert threading.active_count() == 1  # nothing runs until serve() starts it
+
+
+def test_a_serve_reload_builds_only_what_changed_and_the_site_stays_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reload under 'docs serve' leaves the unchanged pages out of mkdocs' build; the site it
+    leaves, sitemap and search index included, is byte for byte a whole build's."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from speckit.discover import features
+    from speckit.site import Memo, generate, serving
+
+    config, root = _site(tmp_path, monkeypatch, 3)
+    project = root / "p"
+    memo = Memo()
+    generate(features(("specs",), config), config, project, workers=1, memo=memo)
+
+    def served(site: Path, dirty: bool) -> None:
+        loaded = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
+        loaded.site_url = "http://127.0.0.1:8000/"
+        build(loaded, serve_url="http://127.0.0.1:8000/", dirty=dirty)  # as mkdocs serve's builder does
+
+    decided: list[bool] = []
+    real = serving.rebuilding
+    monkeypatch.setattr(serving, "rebuilding", lambda *a: decided.append(real(*a)) or decided[-1])
+    serving.start(serving.Serving(root, None, ("specs",), project, "Specifications", 60, project, None), memo)
+    try:
+        served(root / "site", dirty=True)  # the first build: the folder is empty, so every page
+        before = {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*.html")}
+        tasks = root / "specs" / "002-f" / "tasks.md"
+        tasks.write_text(tasks.read_text(encoding="utf-8").replace("- [ ] T001", "- [x] T001"), encoding="utf-8")
+        served(root / "site", dirty=True)
+        changed = sorted(str(p.relative_to(root / "site")) for p, t in before.items() if p.stat().st_mtime_ns != t)
+        assert changed and all(n.startswith("features/002-f/") or n in ("index.html", "404.html") for n in changed)
+        served(root / "whole", dirty=False)
+        assert decided == [False, True, False]  # only the reload left pages out
+    finally:
+        serving.start(None)
+    assert _tree(root / "site") == _tree(root / "whole")
