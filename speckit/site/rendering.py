@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, Pipe, wait
 from typing import Any, cast
 
+from speckit._hotpath import computing_pages
 from speckit.site import progress
 
 PARALLEL_FROM = 200
@@ -114,11 +115,12 @@ def flush(config: Any) -> set[str]:
     entries: list[list[dict[str, Any]]] = [[] for _ in renders]
     remote: set[str] = set()
     if _forkable(config, len(renders)):
-        by_page = {id(read[0]): read for read in reads}
-        units: list[Unit] = [(by_page.pop(id(job[0]), None), job) for job in renders]
-        for read in by_page.values():  # (read, never rendered: mkdocs renders every page it reads)
-            _state.read(*read)
-        _render_forked(units, _state.workers, entries, remote, search)
+        threshold = gc.get_threshold()
+        computing_pages()  # here and in the forked processes, while they read and render
+        try:
+            _flush_forked(reads, renders, entries, remote, search)
+        finally:
+            gc.set_threshold(*threshold)
     else:  # mkdocs' own order: every page read, then every page rendered
         for read in reads:
             _state.read(*read)
@@ -127,6 +129,16 @@ def flush(config: Any) -> set[str]:
     if search is not None:
         search.search_index.entries = base + [entry for page in entries for entry in page]
     return remote
+
+
+def _flush_forked(reads: list[tuple[Any, ...]], renders: list[tuple[Any, ...]], entries: list[list[dict[str, Any]]],
+                  remote: set[str], search: Any) -> None:
+    assert _state is not None
+    by_page = {id(read[0]): read for read in reads}
+    units: list[Unit] = [(by_page.pop(id(job[0]), None), job) for job in renders]
+    for read in by_page.values():  # (read, never rendered: mkdocs renders every page it reads)
+        _state.read(*read)
+    _render_forked(units, _state.workers, entries, remote, search)
 
 
 def _render_forked(units: list[Unit], shares: int, entries: list[list[dict[str, Any]]], remote: set[str],
