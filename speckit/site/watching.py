@@ -23,6 +23,7 @@ the subclass below for the duration of speckit's call, and restores mkdocs as it
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import os
 import sys
@@ -51,9 +52,10 @@ class _Watcher:
         self.observer: Any = None
         self.scheduled: dict[int, tuple[Any, str, bool]] = {}
         self._watches: dict[int, Any] = {}
+        self._keys = itertools.count(1)
 
     def schedule(self, handler: Any, path: str, recursive: bool = True) -> int:
-        key = len(self.scheduled) + len(self._watches) + 1
+        key = next(self._keys)
         self.scheduled[key] = (handler, path, recursive)
         if self.observer is not None:
             self._watches[key] = self.observer.schedule(handler, path, recursive=recursive)

@@ -226,6 +226,17 @@ def test_serve_watches_the_documents_not_the_generated_project(tmp_path: Path) -
     assert threading.active_count() == 1  # nothing runs until serve() starts it
 
 
+def test_serves_watcher_keeps_each_watch_apart() -> None:
+    from speckit.site.watching import _Watcher
+
+    watcher = _Watcher(poll=True)
+    first, second = watcher.schedule(object(), "/a"), watcher.schedule(object(), "/b")
+    watcher.unschedule(first)
+    third = watcher.schedule(object(), "/c")
+    assert len({first, second, third}) == 3
+    assert sorted(path for _, path, _ in watcher.scheduled.values()) == ["/b", "/c"]
+
+
 def test_a_serve_reload_builds_only_what_changed_and_the_site_stays_whole(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A reload under 'docs serve' leaves the unchanged pages out of mkdocs' build; the site it
